@@ -1,0 +1,71 @@
+using System;
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Text;
+
+namespace Distill;
+
+public sealed partial record SchemeDescriptor
+{
+    /// <summary>
+    /// Gets a stable hash of the descriptor: 16 lowercase hexadecimal digits of XxHash64 (seed 0)
+    /// over a canonical binary encoding of every field (documented in <c>docs/descriptor.md</c>).
+    /// Equal descriptors have equal hashes on every machine and in every release.
+    /// </summary>
+    public string Hash => Convert.ToHexStringLower(ComputeHashBytes());
+
+    private byte[] ComputeHashBytes()
+    {
+        var hash = new XxHash64(0);
+        AppendString(hash, "distill-descriptor/v1");
+        AppendString(hash, Scheme);
+        AppendInt(hash, SchemeVersion);
+        AppendInt(hash, PrfVersion);
+        AppendInt(hash, VocabularySize);
+        AppendString(hash, Tokenizer);
+        AppendString(hash, KeyId);
+        if (Kgw is { } kgw)
+        {
+            AppendString(hash, "kgw");
+            AppendDouble(hash, kgw.Gamma);
+            AppendDouble(hash, kgw.Delta);
+            AppendInt(hash, (int)kgw.Seeding);
+            AppendInt(hash, kgw.ContextWidth);
+            AppendInt(hash, kgw.SelfHashCandidates);
+        }
+        else
+        {
+            AppendString(hash, null);
+        }
+
+        return hash.GetCurrentHash();
+    }
+
+    private static void AppendInt(XxHash64 hash, int value)
+    {
+        Span<byte> buffer = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(buffer, value);
+        hash.Append(buffer);
+    }
+
+    private static void AppendDouble(XxHash64 hash, double value)
+    {
+        Span<byte> buffer = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(buffer, BitConverter.DoubleToInt64Bits(value));
+        hash.Append(buffer);
+    }
+
+    // A string is its UTF-8 byte count (little-endian int32, -1 for null) followed by its bytes.
+    private static void AppendString(XxHash64 hash, string? value)
+    {
+        if (value is null)
+        {
+            AppendInt(hash, -1);
+            return;
+        }
+
+        byte[] bytes = Encoding.UTF8.GetBytes(value);
+        AppendInt(hash, bytes.Length);
+        hash.Append(bytes);
+    }
+}

@@ -1,0 +1,35 @@
+namespace Distill;
+
+/// <summary>
+/// Everything a detector must agree on with the embedder: the scheme and its version, its
+/// parameters, the pseudo-random function's version, the tokenizer and the public key id. Never
+/// the secret.
+/// </summary>
+/// <remarks>
+/// Configuration drift between embedder and detector (another tokenizer, another context width,
+/// another key) is the most common failure in the field; detection refuses a descriptor that does
+/// not match the scheme's own (see <see cref="Hash"/>).
+/// </remarks>
+public sealed partial record SchemeDescriptor
+{
+    /// <summary>Gets the scheme's name, for example <c>kgw</c>.</summary>
+    public required string Scheme { get; init; }
+
+    /// <summary>Gets the scheme's version: a released version never changes its outputs.</summary>
+    public required int SchemeVersion { get; init; }
+
+    /// <summary>Gets the pseudo-random function's version.</summary>
+    public required int PrfVersion { get; init; }
+
+    /// <summary>Gets the vocabulary size: the length of every logits span.</summary>
+    public required int VocabularySize { get; init; }
+
+    /// <summary>Gets the tokenizer's identity (for example <c>o200k_base</c>), or <see langword="null"/> when token ids come from elsewhere.</summary>
+    public string? Tokenizer { get; init; }
+
+    /// <summary>Gets the public id of the key (see <see cref="WatermarkKey.KeyId"/>).</summary>
+    public required string KeyId { get; init; }
+
+    /// <summary>Gets the green-list (KGW) parameters when <see cref="Scheme"/> is <c>kgw</c>.</summary>
+    public GreenList.KgwOptions? Kgw { get; init; }
+}

@@ -1,0 +1,152 @@
+using System;
+using System.Collections.Generic;
+using Distill.Statistics;
+
+namespace Distill.Detection;
+
+/// <summary>
+/// Searches a grid of windows over the scored tokens for runs with too many green tokens.
+/// </summary>
+/// <remarks>
+/// Window lengths start at <see cref="LocalizationOptions.MinimumWindow"/> scored tokens and grow
+/// geometrically up to the whole stream; windows of length L start every max(1, L/4) scored tokens
+/// (and one is aligned with the end). That grid has O(n) windows instead of the n²/2 of an exhaustive
+/// search (as in KGW's WinMax), which keeps the Bonferroni correction small, while any run of
+/// watermarked text overlaps a window of nearly its own length. The corrected p-value min(1, N p)
+/// over N windows is valid whatever the dependence between windows: under the null the chance that
+/// any span is reported is at most alpha. Spans are chosen greedily by p-value, without overlap.
+/// </remarks>
+internal static class BinomialLocalizer
+{
+    public static LocalizationResult Localize(ReadOnlySpan<TokenScore> scores, double gamma, LocalizationOptions options)
+    {
+        // Positions and running green counts of the scored tokens.
+        var positions = new List<int>();
+        var greenPrefix = new List<int> { 0 };
+        for (int i = 0; i < scores.Length; i++)
+        {
+            if (scores[i] is TokenScore.Green or TokenScore.Red)
+            {
+                positions.Add(i);
+                greenPrefix.Add(greenPrefix[^1] + (scores[i] == TokenScore.Green ? 1 : 0));
+            }
+        }
+
+        int n = positions.Count;
+        if (n < options.MinimumWindow)
+        {
+            return new LocalizationResult([], 0, n, options.Alpha);
+        }
+
+        List<int> lengths = WindowLengths(n, options);
+        long windows = 0;
+        foreach (int length in lengths)
+        {
+            windows += WindowStarts(n, length);
+        }
+
+        double logThreshold = Math.Log(options.Alpha) - Math.Log(windows);
+        var candidates = new List<(double LogP, int Start, int Length)>();
+        foreach (int length in lengths)
+        {
+            int stride = Math.Max(1, length / 4);
+            long count = WindowStarts(n, length);
+            for (long w = 0; w < count; w++)
+            {
+                int start = w == count - 1 ? n - length : (int)(w * stride);
+                int green = greenPrefix[start + length] - greenPrefix[start];
+
+                // The Chernoff bound exp(-n KL(k/n || gamma)) is above the exact tail: when even it is
+                // not small enough, skip the exact computation.
+                double fraction = (double)green / length;
+                if (fraction <= gamma || -length * KullbackLeibler(fraction, gamma) > logThreshold)
+                {
+                    continue;
+                }
+
+                double logP = Binomial.LogUpperTail(green, length, gamma);
+                if (logP <= logThreshold)
+                {
+                    candidates.Add((logP, start, length));
+                }
+            }
+        }
+
+        candidates.Sort(static (a, b) => a.LogP != b.LogP ? a.LogP.CompareTo(b.LogP) : a.Start.CompareTo(b.Start));
+        var spans = new List<WatermarkedSpan>();
+        var taken = new List<(int Start, int End)>();
+        double log10Windows = Math.Log10(windows);
+        foreach (var (logP, start, length) in candidates)
+        {
+            if (spans.Count >= options.MaximumSpans)
+            {
+                break;
+            }
+
+            int end = start + length;
+            if (taken.Exists(t => start < t.End && t.Start < end))
+            {
+                continue;
+            }
+
+            taken.Add((start, end));
+
+            // Shown from the first to the last green token of the window; the p-value is the window's.
+            int first = start, last = end - 1;
+            while (greenPrefix[first + 1] == greenPrefix[first])
+            {
+                first++;
+            }
+
+            while (greenPrefix[last + 1] == greenPrefix[last])
+            {
+                last--;
+            }
+
+            double log10P = logP / Math.Log(10.0);
+            spans.Add(new WatermarkedSpan(
+                positions[first],
+                positions[last] + 1,
+                length,
+                greenPrefix[end] - greenPrefix[start],
+                Math.Min(0.0, log10P + log10Windows),
+                log10P));
+        }
+
+        return new LocalizationResult(spans, windows, n, options.Alpha);
+    }
+
+    internal static List<int> WindowLengths(int n, LocalizationOptions options)
+    {
+        var lengths = new List<int>();
+        double length = options.MinimumWindow;
+        while (length < n)
+        {
+            int l = (int)Math.Ceiling(length);
+            if (lengths.Count == 0 || l > lengths[^1])
+            {
+                lengths.Add(l);
+            }
+
+            length *= options.WindowGrowth;
+        }
+
+        if (lengths.Count == 0 || lengths[^1] != n)
+        {
+            lengths.Add(n);
+        }
+
+        return lengths;
+    }
+
+    // Starts 0, s, 2s, ... while the window fits, plus one aligned with the end when that is new.
+    internal static long WindowStarts(int n, int length)
+    {
+        int stride = Math.Max(1, length / 4);
+        long regular = ((n - length) / stride) + 1;
+        return (n - length) % stride == 0 ? regular : regular + 1;
+    }
+
+    private static double KullbackLeibler(double x, double p) =>
+        (x <= 0 ? 0 : x * Math.Log(x / p)) + (x >= 1 ? 0 : (1 - x) * Math.Log((1 - x) / (1 - p)));
+}

@@ -1,0 +1,95 @@
+using System;
+using Distill.Statistics;
+
+namespace Distill.Detection;
+
+/// <summary>
+/// The outcome of testing a token stream for one key: the counts behind the test, the z-score for
+/// reference, and the exact one-sided binomial p-value in log space.
+/// </summary>
+/// <remarks>
+/// A small p-value says the stream is consistent with key <see cref="KeyId"/>; a large one says there
+/// is no evidence for that key. Neither says who wrote the text.
+/// </remarks>
+public sealed class DetectionResult
+{
+    internal DetectionResult(SchemeDescriptor descriptor, in GreenListCounts counts, double gamma, bool deduplicated, int minimumScoredTokens)
+    {
+        KeyId = descriptor.KeyId;
+        DescriptorHash = descriptor.Hash;
+        TokenCount = counts.Tokens;
+        ScoredTokens = counts.Scored;
+        GreenTokens = counts.Green;
+        SkippedPrefix = counts.SkippedPrefix;
+        SkippedRepeated = counts.SkippedRepeated;
+        Gamma = gamma;
+        Deduplicated = deduplicated;
+        Status = counts.Scored >= minimumScoredTokens ? DetectionStatus.Scored : DetectionStatus.InsufficientTokens;
+        if (counts.Scored > 0)
+        {
+            ZScore = (counts.Green - (gamma * counts.Scored)) / Math.Sqrt(counts.Scored * gamma * (1.0 - gamma));
+        }
+
+        Log10PValue = Status == DetectionStatus.Scored ? Binomial.Log10UpperTail(counts.Green, counts.Scored, gamma) : 0.0;
+    }
+
+    /// <summary>Gets the public id of the key tested.</summary>
+    public string KeyId { get; }
+
+    /// <summary>Gets the hash of the descriptor the stream was scored under.</summary>
+    public string DescriptorHash { get; }
+
+    /// <summary>Gets whether the test could be read (enough tokens were scored).</summary>
+    public DetectionStatus Status { get; }
+
+    /// <summary>Gets the number of tokens in the stream.</summary>
+    public long TokenCount { get; }
+
+    /// <summary>Gets the number of tokens scored (the binomial test's n).</summary>
+    public long ScoredTokens { get; }
+
+    /// <summary>Gets the number of scored tokens that were green (the binomial test's k).</summary>
+    public long GreenTokens { get; }
+
+    /// <summary>Gets the number of leading tokens skipped for lack of a full context.</summary>
+    public long SkippedPrefix { get; }
+
+    /// <summary>Gets the number of tokens skipped because their (context, token) pair was already scored.</summary>
+    public long SkippedRepeated { get; }
+
+    /// <summary>Gets the probability that a token is green under the null hypothesis (the scheme's effective gamma).</summary>
+    public double Gamma { get; }
+
+    /// <summary>Gets whether repeated (context, token) pairs were scored once.</summary>
+    public bool Deduplicated { get; }
+
+    /// <summary>Gets the z-score (G - gamma T) / sqrt(T gamma (1 - gamma)), for comparison with other tools; 0 when nothing was scored.</summary>
+    public double ZScore { get; }
+
+    /// <summary>
+    /// Gets the base-10 logarithm of the exact p-value P[Binomial(T, gamma) &gt;= G]; 0 when the status
+    /// is <see cref="DetectionStatus.InsufficientTokens"/>. Stays finite far below 1e-308.
+    /// </summary>
+    public double Log10PValue { get; }
+
+    /// <summary>Gets the p-value itself; underflows to 0 below about 1e-308, where <see cref="Log10PValue"/> stays exact.</summary>
+    public double PValue => Math.Pow(10.0, Log10PValue);
+
+    /// <summary>Returns whether the p-value is at most <paramref name="alpha"/> (and enough tokens were scored).</summary>
+    /// <param name="alpha">The significance level, strictly between 0 and 1.</param>
+    /// <returns><see langword="true"/> when the stream is significantly consistent with the key.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="alpha"/> is not strictly between 0 and 1.</exception>
+    public bool IsSignificant(double alpha)
+    {
+        if (!(alpha > 0.0 && alpha < 1.0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "Alpha must be strictly between 0 and 1.");
+        }
+
+        return Status == DetectionStatus.Scored && Log10PValue <= Math.Log10(alpha);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Status}: {GreenTokens}/{ScoredTokens} green, z = {ZScore:F2}, log10 p = {Log10PValue:F2} (key {KeyId})");
+}

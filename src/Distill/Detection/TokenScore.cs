@@ -1,0 +1,17 @@
+namespace Distill.Detection;
+
+/// <summary>What detection made of one token of a stream.</summary>
+public enum TokenScore : byte
+{
+    /// <summary>The token lies in the leading tokens that lack a full context; not scored.</summary>
+    Prefix = 0,
+
+    /// <summary>Scored, and not in the green list (no evidence of the key).</summary>
+    Red = 1,
+
+    /// <summary>Scored, and in the green list (evidence of the key).</summary>
+    Green = 2,
+
+    /// <summary>Not scored: its (context, token) pair was already scored earlier in the stream (deduplication).</summary>
+    Repeated = 3,
+}

@@ -1,0 +1,107 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Distill.Prf;
+
+namespace Distill.GreenList;
+
+/// <summary>
+/// The O(vocabulary) pass of LeftHash: adds delta to every token whose green value under the seed
+/// is below the threshold. Integer arithmetic decides greenness and each logit gets either
+/// <c>x + delta</c> or stays <c>x</c> bit for bit (negative zero included), so every vector width
+/// and the scalar path produce identical bits.
+/// </summary>
+[SkipLocalsInit]
+internal static class GreenBias
+{
+    public static void Apply(Span<float> logits, ulong seed, uint threshold, float delta, bool allowVectors = true)
+    {
+        int i = 0;
+        if (allowVectors && Vector512.IsHardwareAccelerated && logits.Length >= Vector512<float>.Count)
+        {
+            i = Apply512(logits, seed, threshold, delta);
+        }
+        else if (allowVectors && Vector.IsHardwareAccelerated && logits.Length >= Vector<float>.Count)
+        {
+            i = ApplyVector(logits, seed, threshold, delta);
+        }
+
+        for (; i < logits.Length; i++)
+        {
+            if (PrfV1.GreenValue(seed, i) < threshold)
+            {
+                logits[i] += delta;
+            }
+        }
+    }
+
+    private static int Apply512(Span<float> logits, ulong seed, uint threshold, float delta)
+    {
+        ref float start = ref MemoryMarshal.GetReference(logits);
+        Vector512<uint> lo = Vector512.Create((uint)seed);
+        Vector512<uint> hi = Vector512.Create((uint)(seed >> 32));
+        Vector512<uint> mul1 = Vector512.Create(PrfV1.GreenMul1);
+        Vector512<uint> mul2 = Vector512.Create(PrfV1.GreenMul2);
+        Vector512<uint> limit = Vector512.Create(threshold);
+        Vector512<uint> step = Vector512.Create((uint)Vector512<uint>.Count);
+        Vector512<float> bias = Vector512.Create(delta);
+        Vector512<uint> ids = Vector512<uint>.Indices;
+        int last = logits.Length - Vector512<float>.Count;
+        int i = 0;
+        for (; i <= last; i += Vector512<float>.Count)
+        {
+            Vector512<uint> x = ids ^ lo;
+            x ^= Vector512.ShiftRightLogical(x, 16);
+            x *= mul1;
+            x ^= Vector512.ShiftRightLogical(x, 15);
+            x ^= hi;
+            x *= mul2;
+            x ^= Vector512.ShiftRightLogical(x, 15);
+            Vector512<float> green = Vector512.LessThan(x, limit).AsSingle();
+            Vector512<float> v = Vector512.LoadUnsafe(ref start, (nuint)i);
+            Vector512.ConditionalSelect(green, v + bias, v).StoreUnsafe(ref start, (nuint)i);
+            ids += step;
+        }
+
+        return i;
+    }
+
+    private static int ApplyVector(Span<float> logits, ulong seed, uint threshold, float delta)
+    {
+        Span<uint> indices = stackalloc uint[Vector<uint>.Count];
+        for (int j = 0; j < indices.Length; j++)
+        {
+            indices[j] = (uint)j;
+        }
+
+        ref float start = ref MemoryMarshal.GetReference(logits);
+        var lo = new Vector<uint>((uint)seed);
+        var hi = new Vector<uint>((uint)(seed >> 32));
+        var mul1 = new Vector<uint>(PrfV1.GreenMul1);
+        var mul2 = new Vector<uint>(PrfV1.GreenMul2);
+        var limit = new Vector<uint>(threshold);
+        var step = new Vector<uint>((uint)Vector<uint>.Count);
+        var bias = new Vector<float>(delta);
+        var ids = new Vector<uint>(indices);
+        int last = logits.Length - Vector<float>.Count;
+        int i = 0;
+        for (; i <= last; i += Vector<float>.Count)
+        {
+            Vector<uint> x = ids ^ lo;
+            x ^= Vector.ShiftRightLogical(x, 16);
+            x *= mul1;
+            x ^= Vector.ShiftRightLogical(x, 15);
+            x ^= hi;
+            x *= mul2;
+            x ^= Vector.ShiftRightLogical(x, 15);
+            Vector<float> green = Vector.AsVectorSingle(Vector.LessThan(x, limit));
+            Vector<float> v = Vector.LoadUnsafe(ref start, (nuint)i);
+            Vector.ConditionalSelect(green, v + bias, v).StoreUnsafe(ref start, (nuint)i);
+            ids += step;
+        }
+
+        return i;
+    }
+}

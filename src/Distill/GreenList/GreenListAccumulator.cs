@@ -1,0 +1,251 @@
+using System;
+using System.Buffers.Binary;
+using System.IO;
+using System.IO.Hashing;
+using System.Text;
+using Distill.Detection;
+
+namespace Distill.GreenList;
+
+/// <summary>
+/// Scoring state for a KGW key that grows token by token (streaming detection) and merges with
+/// other accumulators (scoring a corpus on many cores or machines), with the p-value computed only at
+/// the end.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Tokens appended in several calls continue one document until <see cref="EndDocument"/>. Merging is
+/// associative and commutative and gives exactly what one accumulator would have given for all the
+/// documents: with deduplication, the accumulator holds the set of scored (seed, token) pairs and
+/// merging takes their union. Merging ends the open document of neither side.
+/// </para>
+/// <para>
+/// <see cref="WriteTo"/> stores the counts and the set, stamped with the descriptor hash and
+/// checksummed; <see cref="ReadFrom"/> refuses state written under another descriptor. The open
+/// document's context is not stored: appending after a read starts a new document.
+/// </para>
+/// <para>Not thread-safe: use one accumulator per thread and merge.</para>
+/// </remarks>
+public sealed class GreenListAccumulator
+{
+    private static readonly byte[] s_magic = Encoding.ASCII.GetBytes("DSTLACC1");
+    private readonly KgwScheme _scheme;
+    private readonly SeedTokenSet? _seen;
+    private readonly int _minimumScoredTokens;
+    private GreenListCounts _counts;
+    private HashWindow _window;
+
+    internal GreenListAccumulator(KgwScheme scheme, DetectionOptions options)
+    {
+        _scheme = scheme;
+        Deduplicate = options.Deduplicate;
+        _minimumScoredTokens = options.MinimumScoredTokens;
+        _seen = options.Deduplicate ? new SeedTokenSet() : null;
+    }
+
+    /// <summary>Gets the descriptor of the scheme the tokens are scored under.</summary>
+    public SchemeDescriptor Descriptor => _scheme.Descriptor;
+
+    /// <summary>Gets whether repeated (seed, token) pairs are scored once.</summary>
+    public bool Deduplicate { get; }
+
+    /// <summary>Gets the number of tokens appended.</summary>
+    public long TokenCount => _counts.Tokens;
+
+    /// <summary>Gets the number of tokens scored so far.</summary>
+    public long ScoredTokens => _counts.Scored;
+
+    /// <summary>Gets the number of green tokens so far.</summary>
+    public long GreenTokens => _counts.Green;
+
+    /// <summary>Appends tokens to the open document.</summary>
+    /// <param name="tokens">The next token ids.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary; nothing is appended.</exception>
+    public void Append(ReadOnlySpan<int> tokens)
+    {
+        LogitsGuard.ValidateTokens(tokens, _scheme.VocabularySize, nameof(tokens));
+        _scheme.Score(tokens, ref _window, _seen, ref _counts, default);
+    }
+
+    /// <summary>Appends one token to the open document.</summary>
+    /// <param name="token">The next token id.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The token id is outside the vocabulary; nothing is appended.</exception>
+    public void Append(int token)
+    {
+        LogitsGuard.ValidateToken(token, _scheme.VocabularySize, nameof(token));
+        _scheme.Score([token], ref _window, _seen, ref _counts, default);
+    }
+
+    /// <summary>Ends the open document: the next token starts a new context.</summary>
+    public void EndDocument() => _window.Reset();
+
+    /// <summary>Adds everything <paramref name="other"/> has scored to this accumulator.</summary>
+    /// <param name="other">An accumulator for the same descriptor and deduplication setting.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="other"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="other"/> is this accumulator, or was made with another deduplication setting.</exception>
+    /// <exception cref="DescriptorMismatchException"><paramref name="other"/> scores under another descriptor.</exception>
+    public void Merge(GreenListAccumulator other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (ReferenceEquals(other, this))
+        {
+            throw new ArgumentException("An accumulator cannot be merged into itself.", nameof(other));
+        }
+
+        DescriptorMismatchException.ThrowIfDifferent(Descriptor, other.Descriptor);
+        if (other.Deduplicate != Deduplicate)
+        {
+            throw new ArgumentException("Accumulators with and without deduplication cannot be merged.", nameof(other));
+        }
+
+        MergeCounts(other._counts, other._seen?.ToSortedArray());
+    }
+
+    /// <summary>Returns the detection result for everything scored so far; the accumulator can keep growing.</summary>
+    /// <returns>The counts and the exact p-value.</returns>
+    public DetectionResult GetResult() =>
+        new(_scheme.Descriptor, _counts, _scheme.EffectiveGamma, Deduplicate, _minimumScoredTokens);
+
+    /// <summary>Empties the accumulator.</summary>
+    public void Reset()
+    {
+        _counts = default;
+        _window.Reset();
+        _seen?.Clear();
+    }
+
+    /// <summary>
+    /// Writes the accumulator's state: magic <c>DSTLACC1</c>, the descriptor hash, the flags, the five
+    /// counts, the scored pairs in (seed, token) order, and an XxHash64 checksum of all that.
+    /// </summary>
+    /// <param name="destination">The stream to write to.</param>
+    public void WriteTo(Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(s_magic);
+            writer.Write(Encoding.ASCII.GetBytes(Descriptor.Hash));
+            writer.Write(Deduplicate);
+            writer.Write(_counts.Tokens);
+            writer.Write(_counts.SkippedPrefix);
+            writer.Write(_counts.SkippedRepeated);
+            writer.Write(_counts.Scored);
+            writer.Write(_counts.Green);
+            var pairs = _seen?.ToSortedArray() ?? [];
+            writer.Write(pairs.Length);
+            foreach (var (seed, token, green) in pairs)
+            {
+                writer.Write(seed);
+                writer.Write(token);
+                writer.Write(green);
+            }
+        }
+
+        byte[] body = buffer.ToArray();
+        destination.Write(body);
+        Span<byte> checksum = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(checksum, XxHash64.HashToUInt64(body));
+        destination.Write(checksum);
+    }
+
+    /// <summary>Reads an accumulator written by <see cref="WriteTo"/> for <paramref name="scheme"/>.</summary>
+    /// <param name="source">The stream to read from.</param>
+    /// <param name="scheme">The scheme the state was written for.</param>
+    /// <param name="options">Options for the result (the deduplication setting is read from the state).</param>
+    /// <returns>The accumulator.</returns>
+    /// <exception cref="InvalidDataException">The data is truncated, corrupt, or not an accumulator.</exception>
+    /// <exception cref="DescriptorMismatchException">The state was written under another descriptor.</exception>
+    public static GreenListAccumulator ReadFrom(Stream source, KgwScheme scheme, DetectionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(scheme);
+        using var buffer = new MemoryStream();
+        source.CopyTo(buffer);
+        byte[] data = buffer.ToArray();
+        if (data.Length < s_magic.Length + 16 + 1 + (5 * 8) + 4 + 8)
+        {
+            throw new InvalidDataException("The accumulator data is truncated.");
+        }
+
+        ReadOnlySpan<byte> body = data.AsSpan(0, data.Length - 8);
+        if (XxHash64.HashToUInt64(body) != BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(data.Length - 8)))
+        {
+            throw new InvalidDataException("The accumulator data is corrupt (checksum mismatch).");
+        }
+
+        if (!body[..s_magic.Length].SequenceEqual(s_magic))
+        {
+            throw new InvalidDataException("The data is not a Distill green-list accumulator.");
+        }
+
+        string hash = Encoding.ASCII.GetString(body.Slice(s_magic.Length, 16));
+        if (hash != scheme.Descriptor.Hash)
+        {
+            throw new DescriptorMismatchException($"The accumulator was written under descriptor {hash}, but the scheme's descriptor is {scheme.Descriptor.Hash}.");
+        }
+
+        using var reader = new BinaryReader(new MemoryStream(data, s_magic.Length + 16, body.Length - s_magic.Length - 16), Encoding.UTF8);
+        try
+        {
+            bool deduplicate = reader.ReadBoolean();
+            var accumulator = new GreenListAccumulator(scheme, (options ?? DetectionOptions.Default) with { Deduplicate = deduplicate });
+            var counts = new GreenListCounts
+            {
+                Tokens = reader.ReadInt64(),
+                SkippedPrefix = reader.ReadInt64(),
+                SkippedRepeated = reader.ReadInt64(),
+                Scored = reader.ReadInt64(),
+                Green = reader.ReadInt64(),
+            };
+            int pairs = reader.ReadInt32();
+            if (pairs < 0 || (deduplicate ? pairs != counts.Scored : pairs != 0) || (long)pairs * 13 != reader.BaseStream.Length - reader.BaseStream.Position)
+            {
+                throw new InvalidDataException("The accumulator data is inconsistent.");
+            }
+
+            var entries = new (ulong Seed, int Token, bool Green)[pairs];
+            for (int i = 0; i < pairs; i++)
+            {
+                entries[i] = (reader.ReadUInt64(), reader.ReadInt32(), reader.ReadBoolean());
+            }
+
+            accumulator.MergeCounts(counts, deduplicate ? entries : null);
+            if (accumulator._counts.Scored != counts.Scored || accumulator._counts.Green != counts.Green)
+            {
+                throw new InvalidDataException("The accumulator data is inconsistent.");
+            }
+
+            return accumulator;
+        }
+        catch (EndOfStreamException)
+        {
+            throw new InvalidDataException("The accumulator data is truncated.");
+        }
+    }
+
+    private void MergeCounts(in GreenListCounts other, (ulong Seed, int Token, bool Green)[]? pairs)
+    {
+        _counts.Tokens += other.Tokens;
+        _counts.SkippedPrefix += other.SkippedPrefix;
+        if (_seen is null)
+        {
+            _counts.Scored += other.Scored;
+            _counts.Green += other.Green;
+            _counts.SkippedRepeated += other.SkippedRepeated;
+            return;
+        }
+
+        // Every scorable token of either side is now either in the union of the sets or a repeat.
+        long scorable = _counts.Scored + _counts.SkippedRepeated + other.Scored + other.SkippedRepeated;
+        foreach (var (seed, token, green) in pairs ?? [])
+        {
+            _seen.TryAdd(seed, token, green);
+        }
+
+        _counts.Scored = _seen.Count;
+        _counts.Green = _seen.GreenCount;
+        _counts.SkippedRepeated = scorable - _seen.Count;
+    }
+}

@@ -1,0 +1,283 @@
+using System;
+using System.Runtime.CompilerServices;
+using Distill.Detection;
+using Distill.Prf;
+
+namespace Distill.GreenList;
+
+/// <summary>
+/// The KGW soft green-list watermark (Kirchenbauer, Geiping, Wen, Katz, Miers and Goldstein,
+/// "A Watermark for Large Language Models", ICML 2023) with the LeftHash and SelfHash seeding of
+/// "On the Reliability of Watermarks for Large Language Models" (ICLR 2024), version 1.
+/// </summary>
+/// <remarks>
+/// <para>
+/// At each step a keyed pseudo-random function of the context marks a fraction gamma of the
+/// vocabulary green, and delta is added to the green logits before sampling. Detection counts green
+/// tokens and reports the exact binomial p-value. Greenness is decided by Distill's PRF version 1
+/// (<c>docs/prf.md</c>), keyed with the sub-key <c>scheme/kgw/v1</c> derived from the
+/// <see cref="WatermarkKey"/>: results are identical on every machine, with or without SIMD.
+/// </para>
+/// <para>Instances are immutable and thread-safe; sessions are not.</para>
+/// </remarks>
+public sealed class KgwScheme : WatermarkScheme
+{
+    /// <summary>The scheme's name in descriptors.</summary>
+    public const string SchemeName = "kgw";
+
+    /// <summary>The scheme version this type implements.</summary>
+    public const int Version = 1;
+
+    internal const string SubKeyPurpose = "scheme/kgw/v1";
+
+    private readonly PrfV1 _prf;
+
+    private KgwScheme(WatermarkKey key, KgwOptions options, SchemeDescriptor descriptor)
+    {
+        Options = options;
+        Descriptor = descriptor;
+        _prf = PrfV1.FromKey(key.Derive(SubKeyPurpose));
+
+        // Green iff the 32-bit green value is below floor(gamma * 2^32): the exact null probability
+        // is Threshold / 2^32, which detection uses as gamma.
+        Threshold = (uint)Math.Min(Math.Floor(options.Gamma * 4294967296.0), uint.MaxValue);
+        EffectiveGamma = Threshold / 4294967296.0;
+        DeltaSingle = (float)options.Delta;
+        PrefixLength = options.PrefixLength;
+    }
+
+    /// <summary>Gets the scheme's parameters.</summary>
+    public KgwOptions Options { get; }
+
+    /// <inheritdoc />
+    public override SchemeDescriptor Descriptor { get; }
+
+    /// <summary>Gets the exact probability that a token is green for a random key: floor(gamma * 2^32) / 2^32.</summary>
+    public double EffectiveGamma { get; }
+
+    internal uint Threshold { get; }
+
+    internal float DeltaSingle { get; }
+
+    internal int PrefixLength { get; }
+
+    internal ref readonly PrfV1 Prf => ref _prf;
+
+    /// <summary>Creates a KGW scheme.</summary>
+    /// <param name="key">The watermark key.</param>
+    /// <param name="options">The parameters; <see cref="KgwOptions.Default"/> when <see langword="null"/>.</param>
+    /// <param name="vocabularySize">The vocabulary size (the logits length), at least 2.</param>
+    /// <param name="tokenizer">The tokenizer's identity, recorded in the descriptor, or <see langword="null"/>.</param>
+    /// <returns>The scheme.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="key"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="vocabularySize"/> is below 2.</exception>
+    /// <exception cref="ArgumentException">The options' combination is invalid.</exception>
+    public static KgwScheme Create(WatermarkKey key, KgwOptions? options = null, int vocabularySize = 200_019, string? tokenizer = null)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        options ??= KgwOptions.Default;
+        options.Validate();
+        ArgumentOutOfRangeException.ThrowIfLessThan(vocabularySize, 2);
+        var descriptor = new SchemeDescriptor
+        {
+            Scheme = SchemeName,
+            SchemeVersion = Version,
+            PrfVersion = PrfV1.Version,
+            VocabularySize = vocabularySize,
+            Tokenizer = tokenizer,
+            KeyId = key.KeyId,
+            Kgw = options,
+        };
+        return new KgwScheme(key, options, descriptor);
+    }
+
+    /// <summary>Creates the scheme a descriptor describes.</summary>
+    /// <param name="descriptor">A descriptor whose scheme is <c>kgw</c>.</param>
+    /// <param name="key">The key the descriptor names.</param>
+    /// <returns>The scheme.</returns>
+    /// <exception cref="ArgumentException">The descriptor is not a KGW version 1 descriptor, or names another key.</exception>
+    public static KgwScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        ArgumentNullException.ThrowIfNull(key);
+        if (descriptor.Scheme != SchemeName || descriptor.Kgw is null)
+        {
+            throw new ArgumentException($"The descriptor is for scheme '{descriptor.Scheme}', not '{SchemeName}'.", nameof(descriptor));
+        }
+
+        if (descriptor.SchemeVersion != Version || descriptor.PrfVersion != PrfV1.Version)
+        {
+            throw new ArgumentException($"KGW version {descriptor.SchemeVersion} with PRF version {descriptor.PrfVersion} is not supported (this release implements version {Version}, PRF {PrfV1.Version}).", nameof(descriptor));
+        }
+
+        if (descriptor.KeyId != key.KeyId)
+        {
+            throw new ArgumentException($"The descriptor names key {descriptor.KeyId}, but the key given is {key.KeyId}.", nameof(key));
+        }
+
+        return Create(key, descriptor.Kgw, descriptor.VocabularySize, descriptor.Tokenizer);
+    }
+
+    /// <inheritdoc />
+    public override WatermarkSession CreateSession(ReadOnlySpan<int> prompt)
+    {
+        var session = new KgwSession(this);
+        session.Reset(prompt);
+        return session;
+    }
+
+    /// <summary>Returns whether <paramref name="token"/> is green after <paramref name="context"/>.</summary>
+    /// <param name="context">The tokens before it; only the last <see cref="KgwOptions.PrefixLength"/> count, and there must be at least that many.</param>
+    /// <param name="token">The token.</param>
+    /// <returns><see langword="true"/> when the token is in the green list of its context.</returns>
+    /// <exception cref="ArgumentException"><paramref name="context"/> is shorter than the prefix length.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary.</exception>
+    public bool IsGreen(ReadOnlySpan<int> context, int token)
+    {
+        if (context.Length < PrefixLength)
+        {
+            throw new ArgumentException($"The context needs at least {PrefixLength} tokens.", nameof(context));
+        }
+
+        LogitsGuard.ValidateTokens(context, VocabularySize, nameof(context));
+        LogitsGuard.ValidateToken(token, VocabularySize, nameof(token));
+        var window = default(HashWindow);
+        foreach (int t in context[^PrefixLength..])
+        {
+            window.Push(_prf.TokenHash(t), Math.Max(PrefixLength, 1));
+        }
+
+        return IsGreen(ref window, token, _prf.TokenHash(token), out _);
+    }
+
+    /// <summary>Tests one token stream for this key.</summary>
+    /// <param name="tokens">The token ids of the text (one document).</param>
+    /// <param name="options">Detection options; <see cref="DetectionOptions.Default"/> when <see langword="null"/>.</param>
+    /// <returns>The counts and the exact p-value.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary.</exception>
+    public DetectionResult Detect(ReadOnlySpan<int> tokens, DetectionOptions? options = null)
+    {
+        options ??= DetectionOptions.Default;
+        LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
+        var window = default(HashWindow);
+        var counts = default(GreenListCounts);
+        SeedTokenSet? seen = options.Deduplicate ? new SeedTokenSet(tokens.Length) : null;
+        Score(tokens, ref window, seen, ref counts, default);
+        return new DetectionResult(Descriptor, counts, EffectiveGamma, options.Deduplicate, options.MinimumScoredTokens);
+    }
+
+    /// <summary>Scores each token of a stream and writes what detection made of it.</summary>
+    /// <param name="tokens">The token ids of the text (one document).</param>
+    /// <param name="destination">Receives one <see cref="TokenScore"/> per token; at least as long as <paramref name="tokens"/>.</param>
+    /// <param name="options">Detection options; <see cref="DetectionOptions.Default"/> when <see langword="null"/>.</param>
+    /// <returns>The same result <see cref="Detect"/> returns.</returns>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is too short; nothing is written.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary; nothing is written.</exception>
+    public DetectionResult ScoreTokens(ReadOnlySpan<int> tokens, Span<TokenScore> destination, DetectionOptions? options = null)
+    {
+        options ??= DetectionOptions.Default;
+        if (destination.Length < tokens.Length)
+        {
+            throw new ArgumentException($"The destination needs {tokens.Length} elements.", nameof(destination));
+        }
+
+        LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
+        var window = default(HashWindow);
+        var counts = default(GreenListCounts);
+        SeedTokenSet? seen = options.Deduplicate ? new SeedTokenSet(tokens.Length) : null;
+        Score(tokens, ref window, seen, ref counts, destination);
+        return new DetectionResult(Descriptor, counts, EffectiveGamma, options.Deduplicate, options.MinimumScoredTokens);
+    }
+
+    /// <summary>Creates an accumulator that scores tokens as they arrive and merges with others.</summary>
+    /// <param name="options">Detection options; <see cref="DetectionOptions.Default"/> when <see langword="null"/>.</param>
+    /// <returns>An empty accumulator; not thread-safe.</returns>
+    public GreenListAccumulator CreateAccumulator(DetectionOptions? options = null) => new(this, options ?? DetectionOptions.Default);
+
+    /// <summary>
+    /// Finds watermarked spans inside a stream that may be mostly unwatermarked (for example
+    /// watermarked paragraphs pasted into human text). Each span's p-value is Bonferroni-corrected
+    /// for every window searched, so it stays valid after the search.
+    /// </summary>
+    /// <param name="tokens">The token ids of the text.</param>
+    /// <param name="options">Localization options; <see cref="LocalizationOptions.Default"/> when <see langword="null"/>.</param>
+    /// <returns>The significant spans, most significant first.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary.</exception>
+    public LocalizationResult Localize(ReadOnlySpan<int> tokens, LocalizationOptions? options = null)
+    {
+        options ??= LocalizationOptions.Default;
+        var scores = new TokenScore[tokens.Length];
+        ScoreTokens(tokens, scores, new DetectionOptions { Deduplicate = options.Deduplicate });
+        return BinomialLocalizer.Localize(scores, EffectiveGamma, options);
+    }
+
+    /// <summary>Scores tokens, continuing the stream whose state is <paramref name="window"/>; tokens are already validated.</summary>
+    internal void Score(ReadOnlySpan<int> tokens, ref HashWindow window, SeedTokenSet? seen, ref GreenListCounts counts, Span<TokenScore> destination)
+    {
+        bool record = !destination.IsEmpty;
+        int width = Math.Max(PrefixLength, 1);
+        counts.Tokens += tokens.Length;
+        for (int i = 0; i < tokens.Length; i++)
+        {
+            int token = tokens[i];
+            ulong hash = _prf.TokenHash(token);
+            TokenScore score;
+            if (!window.IsFull(PrefixLength))
+            {
+                counts.SkippedPrefix++;
+                score = TokenScore.Prefix;
+            }
+            else
+            {
+                bool green = IsGreen(ref window, token, hash, out ulong seed);
+                if (seen is not null && !seen.TryAdd(seed, token, green))
+                {
+                    counts.SkippedRepeated++;
+                    score = TokenScore.Repeated;
+                }
+                else
+                {
+                    counts.Scored++;
+                    if (green)
+                    {
+                        counts.Green++;
+                    }
+
+                    score = green ? TokenScore.Green : TokenScore.Red;
+                }
+            }
+
+            if (record)
+            {
+                destination[i] = score;
+            }
+
+            window.Push(hash, width);
+        }
+    }
+
+    /// <summary>The seed of a token after the context in <paramref name="window"/> (which must be full).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ulong Seed(ref HashWindow window, ulong tokenHash)
+    {
+        if (Options.Seeding == KgwSeeding.SelfHash)
+        {
+            return _prf.SelfSeed(window.Last(PrefixLength), tokenHash);
+        }
+
+        ulong state = _prf.LeftSeedStart();
+        foreach (ulong h in window.Last(PrefixLength))
+        {
+            state = PrfV1.LeftSeedStep(state, h);
+        }
+
+        return state;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool IsGreen(ref HashWindow window, int token, ulong tokenHash, out ulong seed)
+    {
+        seed = Seed(ref window, tokenHash);
+        return PrfV1.GreenValue(seed, token) < Threshold;
+    }
+}

@@ -1,0 +1,126 @@
+using System;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Distill.GreenList;
+
+/// <summary>
+/// The set of (seed, token) pairs already scored, with their greenness: open addressing with
+/// linear probing over 16-byte entries. Greenness is a function of the pair, so deduplicating on the
+/// pair itself (rather than on the context window) also merges windows that hash to the same seed.
+/// </summary>
+internal sealed class SeedTokenSet
+{
+    private const uint Empty = 0, RedState = 1, GreenState = 2;
+    private Entry[] _entries;
+    private int _mask;
+
+    public SeedTokenSet(int capacity = 256)
+    {
+        int size = (int)Math.Max(16, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(capacity, 8) * 2));
+        _entries = new Entry[size];
+        _mask = size - 1;
+    }
+
+    public int Count { get; private set; }
+
+    public long GreenCount { get; private set; }
+
+    /// <summary>Adds the pair; returns false (and changes nothing) when it is already present.</summary>
+    public bool TryAdd(ulong seed, int token, bool green)
+    {
+        if ((Count + 1) * 2 > _entries.Length)
+        {
+            Grow();
+        }
+
+        Entry[] entries = _entries;
+        int index = Slot(seed, token);
+        while (true)
+        {
+            ref Entry e = ref entries[index];
+            if (e.State == Empty)
+            {
+                e.Seed = seed;
+                e.Token = (uint)token;
+                e.State = green ? GreenState : RedState;
+                Count++;
+                if (green)
+                {
+                    GreenCount++;
+                }
+
+                return true;
+            }
+
+            if (e.Seed == seed && e.Token == (uint)token)
+            {
+                Debug.Assert((e.State == GreenState) == green, "Greenness is a function of the pair.");
+                return false;
+            }
+
+            index = (index + 1) & _mask;
+        }
+    }
+
+    /// <summary>Copies the occupied entries into a new array sorted by (seed, token): the canonical order.</summary>
+    public (ulong Seed, int Token, bool Green)[] ToSortedArray()
+    {
+        var result = new (ulong Seed, int Token, bool Green)[Count];
+        int n = 0;
+        foreach (ref readonly Entry e in _entries.AsSpan())
+        {
+            if (e.State != Empty)
+            {
+                result[n++] = (e.Seed, (int)e.Token, e.State == GreenState);
+            }
+        }
+
+        Array.Sort(result, static (a, b) => a.Seed != b.Seed ? a.Seed.CompareTo(b.Seed) : a.Token.CompareTo(b.Token));
+        return result;
+    }
+
+    public void Clear()
+    {
+        Array.Clear(_entries);
+        Count = 0;
+        GreenCount = 0;
+    }
+
+    private int Slot(ulong seed, int token)
+    {
+        unchecked
+        {
+            ulong h = (seed ^ ((uint)token * 0x9E3779B97F4A7C15UL)) * 0xD6E8FEB86659FD93UL;
+            return (int)(h >> 32) & _mask;
+        }
+    }
+
+    private void Grow()
+    {
+        Entry[] old = _entries;
+        _entries = new Entry[old.Length * 2];
+        _mask = _entries.Length - 1;
+        foreach (ref readonly Entry e in old.AsSpan())
+        {
+            if (e.State != Empty)
+            {
+                int index = Slot(e.Seed, (int)e.Token);
+                while (_entries[index].State != Empty)
+                {
+                    index = (index + 1) & _mask;
+                }
+
+                _entries[index] = e;
+            }
+        }
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Entry
+    {
+        public ulong Seed;
+        public uint Token;
+        public uint State;
+    }
+}
