@@ -40,7 +40,7 @@ internal static class GreenBias
     private static int Apply512(Span<float> logits, ulong seed, uint threshold, float delta)
     {
         ref float start = ref MemoryMarshal.GetReference(logits);
-        Vector512<uint> lo = Vector512.Create((uint)seed);
+        Vector512<uint> lo = Vector512.Create(unchecked((uint)seed));
         Vector512<uint> hi = Vector512.Create((uint)(seed >> 32));
         Vector512<uint> mul1 = Vector512.Create(PrfV1.GreenMul1);
         Vector512<uint> mul2 = Vector512.Create(PrfV1.GreenMul2);
@@ -77,7 +77,7 @@ internal static class GreenBias
         }
 
         ref float start = ref MemoryMarshal.GetReference(logits);
-        var lo = new Vector<uint>((uint)seed);
+        var lo = new Vector<uint>(unchecked((uint)seed));
         var hi = new Vector<uint>((uint)(seed >> 32));
         var mul1 = new Vector<uint>(PrfV1.GreenMul1);
         var mul2 = new Vector<uint>(PrfV1.GreenMul2);

@@ -1,0 +1,34 @@
+using System;
+using System.IO;
+using System.Text.Json;
+
+namespace Distill.Tests;
+
+internal static class TestData
+{
+    public static string PathOf(string name) => Path.Combine(AppContext.BaseDirectory, "TestData", name);
+
+    public static JsonDocument Json(string name) => JsonDocument.Parse(File.ReadAllBytes(PathOf(name)));
+
+    public static WatermarkKey FixedKey { get; } = WatermarkKey.FromBytes(Convert.FromHexString("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"));
+
+    /// <summary>A deterministic key for seed <paramref name="seed"/> (tests only).</summary>
+    public static WatermarkKey KeyFor(int seed)
+    {
+        var bytes = new byte[32];
+        new Random(seed).NextBytes(bytes);
+        bytes[0] |= 1;
+        return WatermarkKey.FromBytes(bytes);
+    }
+
+    public static int[] RandomTokens(Random random, int count, int vocabularySize)
+    {
+        var tokens = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            tokens[i] = random.Next(vocabularySize);
+        }
+
+        return tokens;
+    }
+}
