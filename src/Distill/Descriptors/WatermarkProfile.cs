@@ -53,9 +53,10 @@ public sealed class WatermarkProfile
     /// <summary>Creates the scheme this profile describes.</summary>
     /// <returns>The scheme, ready for sessions and detection.</returns>
     /// <exception cref="NotSupportedException">The descriptor names a scheme or version this release does not know.</exception>
-    public WatermarkScheme CreateScheme() => Descriptor.Scheme switch
+    public WatermarkScheme CreateScheme() => Descriptor switch
     {
-        KgwScheme.SchemeName => KgwScheme.FromDescriptor(Descriptor, Key),
+        { Scheme: KgwScheme.SchemeName, SchemeVersion: KgwScheme.Version, PrfVersion: Prf.PrfV1.Version } => KgwScheme.FromDescriptor(Descriptor, Key),
+        { Scheme: KgwScheme.SchemeName } => throw new NotSupportedException($"KGW version {Descriptor.SchemeVersion} with PRF version {Descriptor.PrfVersion} is not supported by this release of Distill (it implements KGW version {KgwScheme.Version}, PRF version {Prf.PrfV1.Version})."),
         _ => throw new NotSupportedException($"Scheme '{Descriptor.Scheme}' is not supported by this release of Distill."),
     };
 
@@ -75,9 +76,35 @@ public sealed class WatermarkProfile
             Checksum = ComputeChecksum(Descriptor, Key),
         };
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(document, DistillJsonContext.Default.ProfileDocument);
+        if (!overwrite)
+        {
+            // O_CREAT | O_EXCL with mode 0600: the secret only ever lands in a new, owner-only file.
+            WriteNewOwnerOnlyFile(path, json);
+            return;
+        }
+
+        // Never write the secret into an existing file: its old mode (say 0644) would expose the
+        // secret until a chmod, and a reader that opened it earlier keeps access after the chmod.
+        // Write a new owner-only file beside it and rename it over the old one (atomic on Unix).
+        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        string temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            WriteNewOwnerOnlyFile(temporary, json);
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+
+    private static void WriteNewOwnerOnlyFile(string path, byte[] contents)
+    {
         var options = new FileStreamOptions
         {
-            Mode = overwrite ? FileMode.Create : FileMode.CreateNew,
+            Mode = FileMode.CreateNew,
             Access = FileAccess.Write,
             Share = FileShare.None,
         };
@@ -86,16 +113,15 @@ public sealed class WatermarkProfile
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        using (var stream = new FileStream(path, options))
-        {
-            stream.Write(json);
-        }
-
+        using var stream = new FileStream(path, options);
         if (!OperatingSystem.IsWindows())
         {
-            // UnixCreateMode only applies to new files; an overwritten file keeps its old mode.
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            // The create mode is subject to the umask; set it exactly, on the handle we hold.
+            File.SetUnixFileMode(stream.SafeFileHandle, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
+
+        stream.Write(contents);
+        stream.Flush(flushToDisk: true);
     }
 
     /// <summary>Reads and verifies a profile file.</summary>
