@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+
+namespace Distill.Cli;
+
+/// <summary>The entry point, separated from <see cref="Program"/> so tests can run commands in process.</summary>
+internal static class CliApp
+{
+    public const int Success = 0;
+    public const int Failure = 1;
+    public const int UsageError = 2;
+
+    public const string Usage = """
+        Usage: distill <command> [options]
+
+        Commands:
+          keygen    --out FILE [--scheme kgw] [--gamma G] [--delta D] [--seeding selfhash|lefthash]
+                    [--context-width H] [--tokenizer o200k_base|cl100k_base] [--force]
+                    Create a watermark profile (a new secret key and its parameters).
+          generate  --key FILE (--prompt TEXT | --prompts FILE) [--max-tokens N] [--temperature T]
+                    [--top-p P] [--top-k K] [--seed N] [--no-watermark] [--json]
+                    Continue prompts with the built-in language model, watermarked with the profile.
+          detect    --key FILE [INPUT ...] [--json] [--alpha A]
+                    Test texts for the profile's watermark. INPUT is a text file, - for standard
+                    input (the default), or a .jsonl file with one {"id": ..., "text": ...} per line.
+          demo      [--seed N]
+                    Generate, detect and localize with the built-in model and a fresh key.
+
+        Options for every command: --verbose (stack traces on errors), --help.
+        Exit codes: 0 success, 1 error, 2 usage error.
+        """;
+
+    public static int Run(IReadOnlyList<string> args, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    {
+        bool verbose = args.Contains("--verbose");
+        List<string> rest = args.Where(a => a != "--verbose").ToList();
+        try
+        {
+            if (rest.Count == 0 || rest[0] is "--help" or "-h" or "help")
+            {
+                (rest.Count == 0 ? stderr : stdout).WriteLine(Usage);
+                return rest.Count == 0 ? UsageError : Success;
+            }
+
+            string command = rest[0];
+            List<string> options = rest.Skip(1).ToList();
+            if (options.Contains("--help"))
+            {
+                stdout.WriteLine(Usage);
+                return Success;
+            }
+
+            return command switch
+            {
+                "keygen" => KeygenCommand.Run(options, stdout),
+                "generate" => GenerateCommand.Run(options, stdout),
+                "detect" => DetectCommand.Run(options, stdin, stdout, stderr),
+                "demo" => DemoCommand.Run(options, stdout),
+                _ => throw new UsageException($"Unknown command '{command}'. Commands: keygen, generate, detect, demo."),
+            };
+        }
+        catch (UsageException ex)
+        {
+            stderr.WriteLine($"distill: {ex.Message} (see distill --help)");
+            return UsageError;
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or NotSupportedException or FormatException)
+        {
+            stderr.WriteLine(verbose ? $"distill: {ex}" : $"distill: {OneLine(ex.Message)}");
+            return Failure;
+        }
+    }
+
+    internal static string OneLine(string message) => message.ReplaceLineEndings(" ");
+}

@@ -1,0 +1,117 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using Distill.Evaluation;
+
+namespace Distill.Cli;
+
+internal static class GenerateCommand
+{
+    private static readonly HashSet<string> s_values = ["key", "prompt", "prompts", "max-tokens", "temperature", "top-p", "top-k", "seed"];
+    private static readonly HashSet<string> s_flags = ["no-watermark", "json"];
+
+    public static int Run(IReadOnlyList<string> args, TextWriter stdout)
+    {
+        Arguments a = Arguments.Parse(args, s_values, s_flags);
+        if (a.Positionals.Count > 0)
+        {
+            throw new UsageException($"generate takes no positional arguments ('{a.Positionals[0]}').");
+        }
+
+        string keyPath = a.Require("key");
+        if (a.Has("prompt") == a.Has("prompts"))
+        {
+            throw new UsageException("Give exactly one of --prompt TEXT and --prompts FILE.");
+        }
+
+        int maxTokens = a.GetInt("max-tokens", 200);
+        if (maxTokens is < 1 or > 100_000)
+        {
+            throw new UsageException("--max-tokens must be between 1 and 100000.");
+        }
+
+        SamplingOptions sampling;
+        try
+        {
+            sampling = new SamplingOptions
+            {
+                Temperature = a.GetDouble("temperature", 1.0),
+                TopP = a.GetDouble("top-p", 1.0),
+                TopK = a.GetInt("top-k", 0),
+                Seed = unchecked((ulong)a.GetLong("seed", 0)),
+            };
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException(CliApp.OneLine(ex.Message));
+        }
+
+        IReadOnlyList<string> prompts = a.Get("prompt") is { } single
+            ? [single]
+            : ReadPrompts(a.Require("prompts"));
+        ProfileContext context = ProfileContext.Load(keyPath);
+        if (context.Tokenizer.Name != BuiltInModel.TokenizerName)
+        {
+            throw new InvalidOperationException($"The built-in model works over {BuiltInModel.TokenizerName}, but the profile names tokenizer {context.Tokenizer.Name}.");
+        }
+
+        var generator = new TextGenerator(BuiltInModel.Model);
+        WatermarkSession? session = a.Has("no-watermark") ? null : context.Scheme.CreateSession([]);
+        bool json = a.Has("json");
+        for (int i = 0; i < prompts.Count; i++)
+        {
+            // Each prompt gets its own stream of randomness: seed + line index.
+            SamplingOptions options = sampling with { Seed = unchecked(sampling.Seed + (ulong)i) };
+            GeneratedText output = generator.GenerateText(context.Tokenizer, prompts[i], maxTokens, options, session);
+            if (json)
+            {
+                stdout.WriteLine(ToJson(i + 1, prompts[i], output.Text));
+            }
+            else
+            {
+                if (prompts.Count > 1)
+                {
+                    stdout.WriteLine($"--- {i + 1}");
+                }
+
+                stdout.WriteLine(output.Text);
+            }
+        }
+
+        return CliApp.Success;
+    }
+
+    private static List<string> ReadPrompts(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Prompts file '{path}' does not exist.");
+        }
+
+        List<string> prompts = File.ReadAllLines(path).ToList();
+        if (prompts.Count == 0 || prompts.All(string.IsNullOrWhiteSpace))
+        {
+            throw new InvalidDataException($"Prompts file '{path}' is empty.");
+        }
+
+        return prompts;
+    }
+
+    private static string ToJson(int id, string prompt, string text)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("id", id);
+            w.WriteString("prompt", prompt);
+            w.WriteString("text", text);
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}
