@@ -181,7 +181,7 @@ public sealed class TextTokenizer
         for (int i = 0; i < ids.Length; i++)
         {
             int id = ids[i];
-            if ((uint)id >= (uint)VocabularySize)
+            if (id < 0 || id >= VocabularySize)
             {
                 throw new ArgumentOutOfRangeException(nameof(ids), id, $"Token id {id} is outside the vocabulary of {Name} (0 to {VocabularySize - 1}).");
             }
