@@ -144,6 +144,33 @@ public class GreenListAccumulatorTests
     }
 
     [Theory]
+    [InlineData(-1)]
+    [InlineData(int.MinValue)]
+    [InlineData(VocabularySize)]
+    [InlineData(int.MaxValue)]
+    public void Resealed_data_with_an_out_of_vocabulary_token_is_refused(int token)
+    {
+        // No scoring produces such a pair; and a negative id must not surface as an OverflowException.
+        KgwScheme scheme = Scheme(15, selfHash: true);
+        byte[] bytes = Bytes(Filled(scheme, deduplicate: true));
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(PairsOffset + 8), token);
+        AssertInvalid(Reseal(bytes), scheme, $"token {token} in the first pair");
+    }
+
+    [Fact]
+    public void Resealed_data_with_a_wrong_green_flag_is_refused()
+    {
+        // Greenness is a function of the (seed, token) pair, which the reader can recompute without the key.
+        KgwScheme scheme = Scheme(16, selfHash: false);
+        byte[] bytes = Bytes(Filled(scheme, deduplicate: true));
+        int flag = PairsOffset + 12;
+        bool green = bytes[flag] != 0;
+        bytes[flag] = green ? (byte)0 : (byte)1;
+        WriteCount(bytes, 4, ReadCount(bytes, 4) + (green ? -1 : 1));
+        AssertInvalid(Reseal(bytes), scheme, $"first pair's flag set to {!green}");
+    }
+
+    [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public void Merge_with_another_descriptor_throws_and_changes_nothing(bool deduplicate)
