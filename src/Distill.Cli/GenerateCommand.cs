@@ -49,7 +49,7 @@ internal static class GenerateCommand
             throw new UsageException(CliApp.OneLine(ex.Message));
         }
 
-        IReadOnlyList<string> prompts = a.Get("prompt") is { } single
+        List<string> prompts = a.Get("prompt") is { } single
             ? [single]
             : ReadPrompts(a.Require("prompts"));
         ProfileContext context = ProfileContext.Load(keyPath);

@@ -42,7 +42,9 @@ internal static class LogitsGuard
 
     public static void ValidateToken(int token, int vocabularySize, string paramName)
     {
-        if ((uint)token >= (uint)vocabularySize)
+        // Not (uint)token >= (uint)vocabularySize: the build checks arithmetic, so that cast throws
+        // OverflowException for a negative token instead of reaching the range check.
+        if (token < 0 || token >= vocabularySize)
         {
             throw new ArgumentOutOfRangeException(paramName, token, $"Token id {token} is outside the vocabulary (0 to {vocabularySize - 1}).");
         }

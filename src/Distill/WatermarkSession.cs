@@ -50,6 +50,6 @@ public abstract class WatermarkSession
 
     /// <summary>Starts a new request: clears the context, then appends the prompt's tokens.</summary>
     /// <param name="prompt">The prompt's token ids (may be empty).</param>
-    /// <exception cref="ArgumentOutOfRangeException">A prompt token is out of range; the session is then left empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A prompt token is out of range; the session is left as it was.</exception>
     public abstract void Reset(ReadOnlySpan<int> prompt);
 }

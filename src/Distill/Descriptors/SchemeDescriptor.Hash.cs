@@ -12,6 +12,7 @@ public sealed partial record SchemeDescriptor
     /// over a canonical binary encoding of every field (documented in <c>docs/descriptor.md</c>).
     /// Equal descriptors have equal hashes on every machine and in every release.
     /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string Hash => Convert.ToHexStringLower(ComputeHashBytes());
 
     private byte[] ComputeHashBytes()

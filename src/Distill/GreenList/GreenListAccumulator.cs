@@ -199,6 +199,15 @@ public sealed class GreenListAccumulator
                 Scored = reader.ReadInt64(),
                 Green = reader.ReadInt64(),
             };
+            if (counts.Tokens < 0 || counts.SkippedPrefix < 0 || counts.SkippedRepeated < 0 || counts.Scored < 0 || counts.Green < 0
+                || counts.Green > counts.Scored || counts.SkippedPrefix > counts.Tokens || counts.SkippedRepeated > counts.Tokens || counts.Scored > counts.Tokens
+                || counts.Tokens - counts.SkippedPrefix - counts.SkippedRepeated != counts.Scored)
+            {
+                // Every token is a prefix, a repeat or scored, and green tokens are scored ones: other
+                // counts come from no scoring (and would yield impossible p-values).
+                throw new InvalidDataException("The accumulator data is inconsistent.");
+            }
+
             int pairs = reader.ReadInt32();
             if (pairs < 0 || (deduplicate ? pairs != counts.Scored : pairs != 0) || (long)pairs * 13 != reader.BaseStream.Length - reader.BaseStream.Position)
             {
@@ -209,6 +218,14 @@ public sealed class GreenListAccumulator
             for (int i = 0; i < pairs; i++)
             {
                 entries[i] = (reader.ReadUInt64(), reader.ReadInt32(), reader.ReadBoolean());
+
+                // Only pairs that scoring can produce: a token of the vocabulary, with the greenness
+                // its (seed, token) pair has (which needs no key to recompute).
+                var (seed, token, green) = entries[i];
+                if (token < 0 || token >= scheme.VocabularySize || green != (Prf.PrfV1.GreenValue(seed, token) < scheme.Threshold))
+                {
+                    throw new InvalidDataException("The accumulator data is inconsistent.");
+                }
             }
 
             accumulator.MergeCounts(counts, deduplicate ? entries : null);

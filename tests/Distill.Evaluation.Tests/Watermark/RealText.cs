@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using Distill.Evaluation;
 using Distill.Statistics;
 using Distill.Tokenizers;
 
