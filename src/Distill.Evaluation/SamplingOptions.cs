@@ -19,16 +19,23 @@ public sealed record SamplingOptions
     /// <summary>Gets options for greedy decoding: temperature 0, no truncation.</summary>
     public static SamplingOptions Greedy { get; } = new() { Temperature = 0 };
 
-    /// <summary>Gets the softmax temperature: finite and at least 0; 0 means greedy (always the most likely token). Default 1.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The value is negative, infinite or NaN.</exception>
+    /// <summary>
+    /// Gets the softmax temperature: 0 for greedy decoding (always the most likely token), or a
+    /// finite value of at least 1e-6 by which the logits are divided. Default 1.
+    /// </summary>
+    /// <remarks>
+    /// Positive temperatures below 1e-6 are refused: dividing single-precision logits by them
+    /// overflows to negative infinity, and they select the same token as greedy decoding anyway.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative, between 0 and 1e-6, infinite or NaN.</exception>
     public double Temperature
     {
         get => _temperature;
         init
         {
-            if (!double.IsFinite(value) || value < 0)
+            if (!double.IsFinite(value) || value < 0 || (value > 0 && value < 1e-6))
             {
-                throw new ArgumentOutOfRangeException(nameof(value), value, "Temperature must be finite and at least 0 (0 means greedy).");
+                throw new ArgumentOutOfRangeException(nameof(value), value, "Temperature must be 0 (greedy) or a finite value of at least 1e-6.");
             }
 
             _temperature = value;

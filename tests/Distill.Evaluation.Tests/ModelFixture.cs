@@ -23,9 +23,3 @@ public sealed class ModelFixture
 
     public IReadOnlyList<TokenizedText> HeldOut { get; }
 }
-
-[CollectionDefinition(Name)]
-public sealed class SharedModel : ICollectionFixture<ModelFixture>
-{
-    public const string Name = "Built-in model";
-}

@@ -13,10 +13,13 @@ public sealed class SamplingOptionsTests
         Assert.Equal(1, options.TopP);
         Assert.Equal(0UL, options.Seed);
         Assert.Equal(0, SamplingOptions.Greedy.Temperature);
+        Assert.Equal(1e-6, new SamplingOptions { Temperature = 1e-6 }.Temperature);
     }
 
     [Theory]
     [InlineData(-0.1)]
+    [InlineData(1e-7)]
+    [InlineData(double.Epsilon)]
     [InlineData(double.NaN)]
     [InlineData(double.PositiveInfinity)]
     public void Rejects_invalid_temperatures(double temperature) =>
