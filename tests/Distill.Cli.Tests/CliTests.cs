@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using Distill.Cli;
 
 namespace Distill.Cli.Tests;
 
