@@ -43,4 +43,16 @@ internal static class RealText
 
         return (low, high);
     }
+
+    /// <summary>P[p-value &lt; alpha] for the exact binomial test on n scored tokens under the null: at most alpha.</summary>
+    public static double AttainedSize(long n, double gamma, double alpha)
+    {
+        long k = 0;
+        while (k <= n && Binomial.LogUpperTail(k, n, gamma) >= Math.Log(alpha))
+        {
+            k++;
+        }
+
+        return Math.Exp(Binomial.LogUpperTail(k, n, gamma));
+    }
 }
