@@ -2,6 +2,7 @@ using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Distill.GreenList;
 
@@ -99,23 +100,35 @@ internal sealed class KgwSession : WatermarkSession
             return count;
         }
 
+        // Once the heap is full, a whole vector is skipped unless one of its logits beats the worst
+        // candidate kept; the broadcast floor is refreshed only when the heap changes.
         ref float start = ref MemoryMarshal.GetReference(logits);
-        if (Vector.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
+        {
+            int last = logits.Length - Vector512<float>.Count;
+            Vector512<float> floor = Vector512.Create(values[0]);
+            for (; i <= last; i += Vector512<float>.Count)
+            {
+                Vector512<float> chunk = Vector512.LoadUnsafe(ref start, (nuint)i);
+                if (Vector512.GreaterThanAny(chunk, floor))
+                {
+                    OfferRange(ids, values, logits, i, Vector512<float>.Count);
+                    floor = Vector512.Create(values[0]);
+                }
+            }
+        }
+        else if (Vector.IsHardwareAccelerated)
         {
             int last = logits.Length - Vector<float>.Count;
-            while (i <= last)
+            var floor = new Vector<float>(values[0]);
+            for (; i <= last; i += Vector<float>.Count)
             {
-                var floor = new Vector<float>(values[0]);
                 Vector<float> chunk = Vector.LoadUnsafe(ref start, (nuint)i);
                 if (Vector.GreaterThanAny(chunk, floor))
                 {
-                    for (int j = i; j < i + Vector<float>.Count; j++)
-                    {
-                        Offer(ids, values, j, logits[j]);
-                    }
+                    OfferRange(ids, values, logits, i, Vector<float>.Count);
+                    floor = new Vector<float>(values[0]);
                 }
-
-                i += Vector<float>.Count;
             }
         }
 
@@ -125,6 +138,14 @@ internal sealed class KgwSession : WatermarkSession
         }
 
         return count;
+    }
+
+    private static void OfferRange(Span<int> ids, Span<float> values, ReadOnlySpan<float> logits, int from, int count)
+    {
+        for (int j = from; j < from + count; j++)
+        {
+            Offer(ids, values, j, logits[j]);
+        }
     }
 
     // Heap order: the root is the worst kept candidate (lowest value; among equals, highest id).

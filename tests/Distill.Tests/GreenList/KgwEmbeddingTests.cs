@@ -233,3 +233,28 @@ public class KgwEmbeddingTests
         return count;
     }
 }
+
+public class LogitsGuardTests
+{
+    [FsCheck.Xunit.Property(MaxTest = 200, Replay = "(8675309,12347)")]
+    public FsCheck.Property The_vector_scan_finds_the_first_NaN_or_positive_infinity(int seed)
+    {
+        var random = new Random(seed);
+        var logits = new float[random.Next(0, 300)];
+        for (int i = 0; i < logits.Length; i++)
+        {
+            logits[i] = (float)(random.NextDouble() - 0.5) * 100;
+        }
+
+        float[] specials = [float.NaN, -float.NaN, BitConverter.Int32BitsToSingle(0x7F800001), BitConverter.Int32BitsToSingle(unchecked((int)0xFFC00000)), float.PositiveInfinity, float.NegativeInfinity, -0.0f, float.MaxValue, float.MinValue];
+        int placed = random.Next(0, 4);
+        for (int p = 0; p < placed && logits.Length > 0; p++)
+        {
+            logits[random.Next(logits.Length)] = specials[random.Next(specials.Length)];
+        }
+
+        int expected = Array.FindIndex(logits, x => float.IsNaN(x) || float.IsPositiveInfinity(x));
+        int actual = LogitsGuard.IndexOfNaNOrPositiveInfinity(logits);
+        return (actual == expected).Label($"length {logits.Length}: expected {expected}, got {actual}");
+    }
+}
