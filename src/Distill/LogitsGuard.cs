@@ -25,50 +25,48 @@ internal static class LogitsGuard
     }
 
     /// <summary>
-    /// Returns the index of the first NaN or positive infinity, or -1. Works on the bits: with the
-    /// sign cleared, NaN is above 0x7F800000 and positive infinity is 0x7F800000 with the sign clear;
-    /// negative infinity (a masked logit) is allowed. One read-only vector pass, no branches per element.
+    /// Returns the index of the first NaN or positive infinity, or -1. One ordered comparison decides
+    /// each element: <c>x &lt; +infinity</c> is false exactly for NaN and positive infinity, and true for
+    /// negative infinity (a masked logit, allowed) and every finite value. Read-only, one vector pass.
     /// </summary>
     internal static int IndexOfNaNOrPositiveInfinity(ReadOnlySpan<float> logits)
     {
-        ReadOnlySpan<int> bits = MemoryMarshal.Cast<float, int>(logits);
         int i = 0;
-        if (Vector512.IsHardwareAccelerated && bits.Length >= Vector512<int>.Count)
+        ref float start = ref MemoryMarshal.GetReference(logits);
+        if (Vector512.IsHardwareAccelerated && logits.Length >= Vector512<float>.Count)
         {
-            ref int start = ref MemoryMarshal.GetReference(bits);
-            Vector512<int> magnitude = Vector512.Create(0x7FFFFFFF);
-            Vector512<int> infinity = Vector512.Create(0x7F800000);
-            int last = bits.Length - Vector512<int>.Count;
-            for (; i <= last; i += Vector512<int>.Count)
+            Vector512<float> infinity = Vector512.Create(float.PositiveInfinity);
+            int last4 = logits.Length - (4 * Vector512<float>.Count);
+            for (; i <= last4; i += 4 * Vector512<float>.Count)
             {
-                Vector512<int> v = Vector512.LoadUnsafe(ref start, (nuint)i);
-                if ((Vector512.GreaterThan(v & magnitude, infinity) | Vector512.Equals(v, infinity)) != Vector512<int>.Zero)
+                Vector512<float> ok =
+                    Vector512.LessThan(Vector512.LoadUnsafe(ref start, (nuint)i), infinity)
+                    & Vector512.LessThan(Vector512.LoadUnsafe(ref start, (nuint)(i + Vector512<float>.Count)), infinity)
+                    & Vector512.LessThan(Vector512.LoadUnsafe(ref start, (nuint)(i + (2 * Vector512<float>.Count))), infinity)
+                    & Vector512.LessThan(Vector512.LoadUnsafe(ref start, (nuint)(i + (3 * Vector512<float>.Count))), infinity);
+                if (ok.AsInt32() != Vector512<int>.AllBitsSet)
                 {
                     break;
                 }
             }
         }
-        else if (Vector.IsHardwareAccelerated && bits.Length >= Vector<int>.Count)
+        else if (Vector.IsHardwareAccelerated && logits.Length >= Vector<float>.Count)
         {
-            ref int start = ref MemoryMarshal.GetReference(bits);
-            var magnitude = new Vector<int>(0x7FFFFFFF);
-            var infinity = new Vector<int>(0x7F800000);
-            int last = bits.Length - Vector<int>.Count;
-            for (; i <= last; i += Vector<int>.Count)
+            var infinity = new Vector<float>(float.PositiveInfinity);
+            int last = logits.Length - Vector<float>.Count;
+            for (; i <= last; i += Vector<float>.Count)
             {
-                Vector<int> v = Vector.LoadUnsafe(ref start, (nuint)i);
-                if ((Vector.GreaterThan(v & magnitude, infinity) | Vector.Equals(v, infinity)) != Vector<int>.Zero)
+                if (!Vector.LessThanAll(Vector.LoadUnsafe(ref start, (nuint)i), infinity))
                 {
                     break;
                 }
             }
         }
 
-        // The scalar tail, or the vector that held a bad value.
-        for (; i < bits.Length; i++)
+        // The scalar tail, or the block that held a bad value.
+        for (; i < logits.Length; i++)
         {
-            int magnitude = bits[i] & 0x7FFFFFFF;
-            if (magnitude > 0x7F800000 || bits[i] == 0x7F800000)
+            if (!(logits[i] < float.PositiveInfinity))
             {
                 return i;
             }
