@@ -1,6 +1,8 @@
 using System;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace Distill.GreenList;
 
@@ -63,6 +65,71 @@ internal sealed class SeedTokenSet
         }
     }
 
+    /// <summary>Grows the table, if needed, so that <paramref name="additional"/> more pairs fit without growing (slots stay valid meanwhile).</summary>
+    public void Reserve(int additional)
+    {
+        while ((long)(Count + additional) * 2 > _entries.Length)
+        {
+            Grow();
+        }
+    }
+
+    /// <summary>The home slot of a pair; valid until the table grows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int SlotOf(ulong seed, int token) => Slot(seed, token);
+
+    /// <summary>Asks the processor to bring a slot's entry into the cache ahead of <see cref="TryAddAt"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void Prefetch(int slot)
+    {
+        if (Sse.IsSupported)
+        {
+            // A prefetch never faults, so an address the GC may move right after is harmless.
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_entries), (nint)(uint)slot)));
+        }
+    }
+
+    /// <summary>
+    /// <see cref="TryAdd"/> for a pair whose home slot is <paramref name="slot"/>, in a table with room
+    /// (see <see cref="Reserve"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryAddAt(int slot, ulong seed, int token, bool green)
+    {
+        Debug.Assert((long)(Count + 1) * 2 <= _entries.Length, "Reserve first.");
+        Debug.Assert(slot == Slot(seed, token), "The slot is the pair's.");
+        Entry[] entries = _entries;
+        int mask = _mask;
+        ref Entry first = ref MemoryMarshal.GetArrayDataReference(entries);
+        nint index = (nint)(uint)slot;
+        while (true)
+        {
+            // The mask keeps the index inside the array, whose length is mask + 1.
+            ref Entry e = ref Unsafe.Add(ref first, index);
+            if (e.State == Empty)
+            {
+                e.Seed = seed;
+                e.Token = (uint)token;
+                e.State = green ? GreenState : RedState;
+                Count++;
+                if (green)
+                {
+                    GreenCount++;
+                }
+
+                return true;
+            }
+
+            if (e.Seed == seed && e.Token == (uint)token)
+            {
+                Debug.Assert((e.State == GreenState) == green, "Greenness is a function of the pair.");
+                return false;
+            }
+
+            index = unchecked(index + 1) & mask;
+        }
+    }
+
     /// <summary>Copies the occupied entries into a new array sorted by (seed, token): the canonical order.</summary>
     public (ulong Seed, int Token, bool Green)[] ToSortedArray()
     {
@@ -87,6 +154,7 @@ internal sealed class SeedTokenSet
         GreenCount = 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Slot(ulong seed, int token)
     {
         unchecked
