@@ -19,13 +19,6 @@ internal static class KgwDetection
     /// <summary>Tokens per chunk: the hashes, seeds and slots of a chunk (20 KiB) stay in the L1 cache.</summary>
     internal const int ChunkLength = 1024;
 
-    /// <summary>
-    /// How many tokens ahead of an insert into the deduplication set its slot is prefetched: enough
-    /// for about a dozen cache misses in flight. (Prefetching each slot as soon as its seed is known
-    /// issues too many at once and was slower.)
-    /// </summary>
-    private const int PrefetchDistance = 16;
-
     /// <summary>Room in front of a chunk's hashes for the carried window.</summary>
     private const int Lead = KgwOptions.MaxContextWidth;
 
@@ -120,8 +113,8 @@ internal static class KgwDetection
                 }
                 else
                 {
-                    // Seeds and home slots first; then the inserts, in order, each prefetching the slot of
-                    // the insert PrefetchDistance ahead, so that the table's cache misses overlap.
+                    // Seeds and home slots first; then the inserts, in order, with the table's cache misses
+                    // overlapping (see SeedTokenSet.AddRange).
                     seen.Reserve(n - skip);
                     ref ulong seed0 = ref MemoryMarshal.GetReference(seeds);
                     ref int slot0 = ref MemoryMarshal.GetReference(slots);
@@ -133,35 +126,10 @@ internal static class KgwDetection
                         Unsafe.Add(ref slot0, j) = slot;
                     }
 
-                    long added = 0, g = 0;
-                    for (int j = skip; j < n; j++)
-                    {
-                        if (j + PrefetchDistance < n)
-                        {
-                            seen.Prefetch(Unsafe.Add(ref slot0, j + PrefetchDistance));
-                        }
-
-                        int token = Unsafe.Add(ref token0, j);
-                        ulong seed = Unsafe.Add(ref seed0, j);
-                        uint isGreen = Below(PrfV1.GreenValue(seed, token), threshold);
-                        TokenScore score;
-                        if (seen.TryAddAt(Unsafe.Add(ref slot0, j), seed, token, isGreen != 0))
-                        {
-                            added++;
-                            g += isGreen;
-                            score = (TokenScore)(byte)(1 + isGreen);
-                        }
-                        else
-                        {
-                            score = TokenScore.Repeated;
-                        }
-
-                        if (record)
-                        {
-                            destination[start + j] = score;
-                        }
-                    }
-
+                    long greenBefore = seen.GreenCount;
+                    int added = seen.AddRange(
+                        seeds[skip..n], chunk[skip..], slots[skip..n], threshold, record ? destination.Slice(start + skip, n - skip) : default);
+                    long g = seen.GreenCount - greenBefore;
                     scored += added;
                     skippedRepeated += n - skip - added;
                     green += g;
@@ -184,7 +152,7 @@ internal static class KgwDetection
 
     /// <summary>1 when <paramref name="value"/> is below <paramref name="threshold"/>, else 0, without a branch.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint Below(uint value, uint threshold) => unchecked((uint)((ulong)((long)value - threshold) >> 63));
+    internal static uint Below(uint value, uint threshold) => unchecked((uint)((ulong)((long)value - threshold) >> 63));
 
     /// <summary>The unsigned minimum, without a branch (the comparisons of random hashes are unpredictable).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
