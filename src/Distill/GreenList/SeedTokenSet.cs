@@ -114,7 +114,7 @@ internal sealed class SeedTokenSet
             {
                 if (i + PrefetchDistance < n)
                 {
-                    Prefetch(ref Unsafe.Add(ref first, (nint)(uint)slots[i + PrefetchDistance]));
+                    Prefetch(ref Unsafe.Add(ref first, (nint)(uint)slots[i + PrefetchDistance] & mask));
                 }
 
                 ulong seed = seeds[i];
@@ -122,10 +122,10 @@ internal sealed class SeedTokenSet
                 Debug.Assert(slots[i] == Slot(seed, token), "The slot is the pair's.");
                 uint green = KgwDetection.Below(PrfV1.GreenValue(seed, token), threshold);
                 TokenScore score = TokenScore.Repeated;
-                nint index = (nint)(uint)slots[i];
+                // The mask keeps every index inside the array (whose length is mask + 1), whatever the slots.
+                nint index = (nint)(uint)slots[i] & mask;
                 while (true)
                 {
-                    // The mask keeps the index inside the array, whose length is mask + 1.
                     ref Entry e = ref Unsafe.Add(ref first, index);
                     if (e.State == Empty)
                     {
