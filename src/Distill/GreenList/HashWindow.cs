@@ -16,6 +16,9 @@ internal struct HashWindow
     /// <summary>Gets how many tokens have been pushed since the last reset.</summary>
     public readonly long Seen => _seen;
 
+    /// <summary>Gets how many hashes the window holds: the number pushed, at most the width.</summary>
+    public readonly int Count => _length;
+
     /// <summary>Gets whether the window holds <paramref name="width"/> tokens.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly bool IsFull(int width) => _seen >= width;
@@ -40,6 +43,17 @@ internal struct HashWindow
         }
 
         _seen++;
+    }
+
+    /// <summary>
+    /// Records that <paramref name="pushed"/> more hashes were appended, of which <paramref name="newest"/>
+    /// are the last ones, oldest first: as many as the window keeps (the width, or all hashes seen when fewer).
+    /// </summary>
+    public void SetNewest(ReadOnlySpan<ulong> newest, long pushed)
+    {
+        newest.CopyTo(_hashes);
+        _length = newest.Length;
+        _seen += pushed;
     }
 
     public void Reset()

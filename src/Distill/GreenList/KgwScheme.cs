@@ -214,45 +214,32 @@ public sealed class KgwScheme : WatermarkScheme
     /// <summary>Scores tokens, continuing the stream whose state is <paramref name="window"/>; tokens are already validated.</summary>
     internal void Score(ReadOnlySpan<int> tokens, ref HashWindow window, SeedTokenSet? seen, ref GreenListCounts counts, Span<TokenScore> destination)
     {
-        bool record = !destination.IsEmpty;
-        int width = Math.Max(PrefixLength, 1);
         counts.Tokens += tokens.Length;
-        for (int i = 0; i < tokens.Length; i++)
+        if (tokens.IsEmpty)
         {
-            int token = tokens[i];
-            ulong hash = _prf.TokenHash(token);
-            TokenScore score;
-            if (!window.IsFull(PrefixLength))
+            return;
+        }
+
+        int prefix = PrefixLength;
+        if (Options.Seeding == KgwSeeding.SelfHash)
+        {
+            ulong k3 = KgwDetection.SelfHashKey(in _prf);
+            if (prefix == 3)
             {
-                counts.SkippedPrefix++;
-                score = TokenScore.Prefix;
+                KgwDetection.Score(new KgwDetection.SelfHash3(k3), _prf, prefix, Threshold, tokens, ref window, seen, ref counts, destination);
             }
             else
             {
-                bool green = IsGreen(ref window, token, hash, out ulong seed);
-                if (seen is not null && !seen.TryAdd(seed, token, green))
-                {
-                    counts.SkippedRepeated++;
-                    score = TokenScore.Repeated;
-                }
-                else
-                {
-                    counts.Scored++;
-                    if (green)
-                    {
-                        counts.Green++;
-                    }
-
-                    score = green ? TokenScore.Green : TokenScore.Red;
-                }
+                KgwDetection.Score(new KgwDetection.SelfHashN(k3, prefix), _prf, prefix, Threshold, tokens, ref window, seen, ref counts, destination);
             }
-
-            if (record)
-            {
-                destination[i] = score;
-            }
-
-            window.Push(hash, width);
+        }
+        else if (prefix == 1)
+        {
+            KgwDetection.Score(new KgwDetection.LeftHash1(_prf.LeftSeedStart()), _prf, prefix, Threshold, tokens, ref window, seen, ref counts, destination);
+        }
+        else
+        {
+            KgwDetection.Score(new KgwDetection.LeftHashN(_prf.LeftSeedStart(), prefix), _prf, prefix, Threshold, tokens, ref window, seen, ref counts, destination);
         }
     }
 
