@@ -226,45 +226,4 @@ internal static class KgwDetection
             return state;
         }
     }
-
-    /// <summary>
-    /// The key word k3 of the SelfHash seed, recovered from the PRF as the inverse of the SplitMix64
-    /// finalizer at its SelfHash seed of a lone zero hash (m = 0, so the seed is Mix64(k3)).
-    /// </summary>
-    internal static ulong SelfHashKey(in PrfV1 prf)
-    {
-        ulong k3 = InverseMix64(prf.SelfSeed([], 0));
-        Debug.Assert(PrfV1.Mix64(k3) == prf.SelfSeed([], 0), "Mix64 is inverted exactly.");
-        return k3;
-    }
-
-    /// <summary>The inverse of <see cref="PrfV1.Mix64"/>.</summary>
-    private static ulong InverseMix64(ulong z)
-    {
-        unchecked
-        {
-            // Mix64: z ^= z >> 30; z *= M1; z ^= z >> 27; z *= M2; z ^= z >> 31. Undo each step.
-            z ^= (z >> 31) ^ (z >> 62);
-            z *= InverseOdd(0x94D049BB133111EBUL);
-            z ^= (z >> 27) ^ (z >> 54);
-            z *= InverseOdd(0xBF58476D1CE4E5B9UL);
-            z ^= (z >> 30) ^ (z >> 60);
-            return z;
-        }
-    }
-
-    /// <summary>The inverse of an odd number modulo 2^64 (Newton's iteration: each step doubles the correct low bits).</summary>
-    private static ulong InverseOdd(ulong a)
-    {
-        unchecked
-        {
-            ulong x = a; // correct to 3 bits, since a * a = 1 mod 8 for odd a
-            for (int i = 0; i < 5; i++)
-            {
-                x *= 2 - (a * x);
-            }
-
-            return x;
-        }
-    }
 }

@@ -223,7 +223,7 @@ public sealed class KgwScheme : WatermarkScheme
         int prefix = PrefixLength;
         if (Options.Seeding == KgwSeeding.SelfHash)
         {
-            ulong k3 = KgwDetection.SelfHashKey(in _prf);
+            ulong k3 = _prf.SelfSeedKey;
             if (prefix == 3)
             {
                 KgwDetection.Score(new KgwDetection.SelfHash3(k3), _prf, prefix, Threshold, tokens, ref window, seen, ref counts, destination);

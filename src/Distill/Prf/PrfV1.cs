@@ -62,6 +62,9 @@ internal readonly struct PrfV1
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal ulong LeftSeedStart() => _k2;
 
+    /// <summary>The key word XORed into the SelfHash minimum before the final mix (for the specialized detection loops).</summary>
+    internal ulong SelfSeedKey => _k3;
+
     /// <summary>One step of the LeftHash seed's fold.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong LeftSeedStep(ulong state, ulong tokenHash) => Mix64(state ^ tokenHash);
