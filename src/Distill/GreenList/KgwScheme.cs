@@ -157,13 +157,8 @@ public sealed class KgwScheme : WatermarkScheme
     /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary.</exception>
     public DetectionResult Detect(ReadOnlySpan<int> tokens, DetectionOptions? options = null)
     {
-        options ??= DetectionOptions.Default;
         LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
-        var window = default(HashWindow);
-        var counts = default(GreenListCounts);
-        SeedTokenSet? seen = options.Deduplicate ? new SeedTokenSet(tokens.Length) : null;
-        Score(tokens, ref window, seen, ref counts, default);
-        return new DetectionResult(Descriptor, counts, EffectiveGamma, options.Deduplicate, options.MinimumScoredTokens);
+        return ScoreDocument(tokens, default, options ?? DetectionOptions.Default);
     }
 
     /// <summary>Scores each token of a stream and writes what detection made of it.</summary>
@@ -182,6 +177,12 @@ public sealed class KgwScheme : WatermarkScheme
         }
 
         LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
+        return ScoreDocument(tokens, destination, options);
+    }
+
+    // One whole document, already validated; per-token verdicts go to destination unless it is empty.
+    private DetectionResult ScoreDocument(ReadOnlySpan<int> tokens, Span<TokenScore> destination, DetectionOptions options)
+    {
         var window = default(HashWindow);
         var counts = default(GreenListCounts);
         SeedTokenSet? seen = options.Deduplicate ? new SeedTokenSet(tokens.Length) : null;
