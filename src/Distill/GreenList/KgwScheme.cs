@@ -72,7 +72,7 @@ public sealed class KgwScheme : WatermarkScheme
     /// <exception cref="ArgumentNullException"><paramref name="key"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="vocabularySize"/> is below 2.</exception>
     /// <exception cref="ArgumentException">The options' combination is invalid.</exception>
-    public static KgwScheme Create(WatermarkKey key, KgwOptions? options = null, int vocabularySize = 200_019, string? tokenizer = null)
+    public static KgwScheme Create(WatermarkKey key, KgwOptions? options, int vocabularySize, string? tokenizer = null)
     {
         ArgumentNullException.ThrowIfNull(key);
         options ??= KgwOptions.Default;

@@ -108,7 +108,7 @@ public class OptionsBadInputTests
     [Fact]
     public void KgwScheme_Create_refuses_a_null_key()
     {
-        Assert.Equal("key", Assert.Throws<ArgumentNullException>(() => KgwScheme.Create(null!)).ParamName);
+        Assert.Equal("key", Assert.Throws<ArgumentNullException>(() => KgwScheme.Create(null!, null, 100)).ParamName);
     }
 
     [Theory]
