@@ -48,8 +48,35 @@ internal static class GreenBias
         Vector512<uint> step = Vector512.Create((uint)Vector512<uint>.Count);
         Vector512<float> bias = Vector512.Create(delta);
         Vector512<uint> ids = Vector512<uint>.Indices;
-        int last = logits.Length - Vector512<float>.Count;
         int i = 0;
+
+        // Two independent vectors per iteration keep both multiply pipes busy.
+        int last2 = logits.Length - (2 * Vector512<float>.Count);
+        Vector512<uint> half = Vector512.Create((uint)Vector512<uint>.Count);
+        for (; i <= last2; i += 2 * Vector512<float>.Count)
+        {
+            Vector512<uint> x = ids ^ lo;
+            Vector512<uint> y = (ids + half) ^ lo;
+            x ^= Vector512.ShiftRightLogical(x, 16);
+            y ^= Vector512.ShiftRightLogical(y, 16);
+            x *= mul1;
+            y *= mul1;
+            x ^= Vector512.ShiftRightLogical(x, 15);
+            y ^= Vector512.ShiftRightLogical(y, 15);
+            x ^= hi;
+            y ^= hi;
+            x *= mul2;
+            y *= mul2;
+            x ^= Vector512.ShiftRightLogical(x, 15);
+            y ^= Vector512.ShiftRightLogical(y, 15);
+            Vector512<float> v = Vector512.LoadUnsafe(ref start, (nuint)i);
+            Vector512<float> w = Vector512.LoadUnsafe(ref start, (nuint)(i + Vector512<float>.Count));
+            Vector512.ConditionalSelect(Vector512.LessThan(x, limit).AsSingle(), v + bias, v).StoreUnsafe(ref start, (nuint)i);
+            Vector512.ConditionalSelect(Vector512.LessThan(y, limit).AsSingle(), w + bias, w).StoreUnsafe(ref start, (nuint)(i + Vector512<float>.Count));
+            ids += step + step;
+        }
+
+        int last = logits.Length - Vector512<float>.Count;
         for (; i <= last; i += Vector512<float>.Count)
         {
             Vector512<uint> x = ids ^ lo;
