@@ -31,4 +31,33 @@ internal static class TestData
 
         return tokens;
     }
+
+    /// <summary>Greedy decoding of uniform random logits in [0, scale) through a session: strongly watermarked tokens.</summary>
+    public static int[] GreedyWatermarked(WatermarkSession session, Random random, int count, double scale)
+    {
+        var tokens = new int[count];
+        var logits = new float[session.VocabularySize];
+        for (int i = 0; i < count; i++)
+        {
+            for (int j = 0; j < logits.Length; j++)
+            {
+                logits[j] = (float)(random.NextDouble() * scale);
+            }
+
+            session.ProcessLogits(logits);
+            int best = 0;
+            for (int j = 1; j < logits.Length; j++)
+            {
+                if (logits[j] > logits[best])
+                {
+                    best = j;
+                }
+            }
+
+            tokens[i] = best;
+            session.Accept(best);
+        }
+
+        return tokens;
+    }
 }

@@ -91,34 +91,8 @@ internal static class AccumulatorTestData
         return tokens;
     }
 
-    private static int[] Watermarked(KgwScheme scheme, Random random, int length)
-    {
-        WatermarkSession session = scheme.CreateSession(TestData.RandomTokens(random, random.Next(0, 5), VocabularySize));
-        var tokens = new int[length];
-        var logits = new float[VocabularySize];
-        for (int i = 0; i < length; i++)
-        {
-            for (int j = 0; j < logits.Length; j++)
-            {
-                logits[j] = (float)(random.NextDouble() * 4.0);
-            }
-
-            session.ProcessLogits(logits);
-            int best = 0;
-            for (int j = 1; j < logits.Length; j++)
-            {
-                if (logits[j] > logits[best])
-                {
-                    best = j;
-                }
-            }
-
-            tokens[i] = best;
-            session.Accept(best);
-        }
-
-        return tokens;
-    }
+    private static int[] Watermarked(KgwScheme scheme, Random random, int length) =>
+        TestData.GreedyWatermarked(scheme.CreateSession(TestData.RandomTokens(random, random.Next(0, 5), VocabularySize)), random, length, 4.0);
 }
 
 /// <summary>Everything observable about an accumulator; <see cref="Bytes"/> is its canonical serialization.</summary>

@@ -379,29 +379,8 @@ public sealed class WatermarkProfileTests : IDisposable
     }
 
     // Greedy generation from random logits: strongly watermarked tokens.
-    private static int[] Generate(KgwScheme scheme, Random random, int count)
-    {
-        WatermarkSession session = scheme.CreateSession([7, 8, 9]);
-        var tokens = new int[count];
-        for (int i = 0; i < count; i++)
-        {
-            float[] logits = RandomLogits(random);
-            session.ProcessLogits(logits);
-            int best = 0;
-            for (int j = 1; j < logits.Length; j++)
-            {
-                if (logits[j] > logits[best])
-                {
-                    best = j;
-                }
-            }
-
-            tokens[i] = best;
-            session.Accept(best);
-        }
-
-        return tokens;
-    }
+    private static int[] Generate(KgwScheme scheme, Random random, int count) =>
+        TestData.GreedyWatermarked(scheme.CreateSession([7, 8, 9]), random, count, 8.0);
 
     private static SafeFileHandle OpenWithoutLocking(string path)
     {
