@@ -22,9 +22,11 @@ internal static class CliApp
           generate  --key FILE (--prompt TEXT | --prompts FILE) [--max-tokens N] [--temperature T]
                     [--top-p P] [--top-k K] [--seed N] [--no-watermark] [--json]
                     Continue prompts with the built-in language model, watermarked with the profile.
-          detect    --key FILE [INPUT ...] [--json] [--alpha A]
+          detect    --key FILE [INPUT ...] [--json] [--alpha A] [--no-dedup]
                     Test texts for the profile's watermark. INPUT is a text file, - for standard
                     input (the default), or a .jsonl file with one {"id": ..., "text": ...} per line.
+                    The verdict uses alpha (default 1e-6); --no-dedup scores repeated pairs again,
+                    which invalidates p-values on repetitive text.
           demo      [--seed N]
                     Generate, detect and localize with the built-in model and a fresh key.
 
