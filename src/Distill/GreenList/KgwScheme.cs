@@ -185,8 +185,16 @@ public sealed class KgwScheme : WatermarkScheme
     {
         var window = default(HashWindow);
         var counts = default(GreenListCounts);
-        SeedTokenSet? seen = options.Deduplicate ? new SeedTokenSet(tokens.Length) : null;
-        Score(tokens, ref window, seen, ref counts, destination);
+        SeedTokenSet? seen = options.Deduplicate ? new SeedTokenSet(tokens.Length, pooled: true) : null;
+        try
+        {
+            Score(tokens, ref window, seen, ref counts, destination);
+        }
+        finally
+        {
+            seen?.ReturnToPool();
+        }
+
         return new DetectionResult(Descriptor, counts, EffectiveGamma, options.Deduplicate, options.MinimumScoredTokens);
     }
 

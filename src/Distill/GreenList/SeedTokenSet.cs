@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -19,15 +20,26 @@ internal sealed class SeedTokenSet
 
     /// <summary>How many inserts ahead <see cref="AddRange"/> prefetches: enough for about a dozen cache misses in flight.</summary>
     private const int PrefetchDistance = 16;
+    private readonly bool _pooled;
     private Entry[] _entries;
     private int _mask;
 
-    public SeedTokenSet(int capacity = 256)
+    /// <summary>Creates an empty set with room for about <paramref name="capacity"/> pairs.</summary>
+    /// <param name="capacity">The expected number of pairs.</param>
+    /// <param name="pooled">
+    /// Whether the table comes from (and goes back to, with <see cref="ReturnToPool"/>) the shared
+    /// array pool: one-shot detection of a long text then does not allocate a large table per call.
+    /// </param>
+    public SeedTokenSet(int capacity = 256, bool pooled = false)
     {
         int size = (int)Math.Max(16, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(capacity, 8) * 2));
-        _entries = new Entry[size];
+        _pooled = pooled;
+        _entries = Allocate(size, pooled);
         _mask = size - 1;
     }
+
+    /// <summary>Gets the number of slots (a power of two; a rented array may be longer).</summary>
+    private int Slots => _mask + 1;
 
     public int Count { get; private set; }
 
@@ -36,7 +48,7 @@ internal sealed class SeedTokenSet
     /// <summary>Adds the pair; returns false (and changes nothing) when it is already present.</summary>
     public bool TryAdd(ulong seed, int token, bool green)
     {
-        if ((Count + 1) * 2 > _entries.Length)
+        if ((Count + 1) * 2 > Slots)
         {
             Grow();
         }
@@ -73,7 +85,7 @@ internal sealed class SeedTokenSet
     /// <summary>Grows the table, if needed, so that <paramref name="additional"/> more pairs fit without growing (slots stay valid meanwhile).</summary>
     public void Reserve(int additional)
     {
-        while ((long)(Count + additional) * 2 > _entries.Length)
+        while ((long)(Count + additional) * 2 > Slots)
         {
             Grow();
         }
@@ -102,7 +114,7 @@ internal sealed class SeedTokenSet
             throw new ArgumentException("The spans are too short.", nameof(seeds));
         }
 
-        Debug.Assert((long)(Count + n) * 2 <= _entries.Length, "Reserve first.");
+        Debug.Assert((long)(Count + n) * 2 <= Slots, "Reserve first.");
         bool record = !scores.IsEmpty;
         ref Entry first = ref MemoryMarshal.GetArrayDataReference(_entries);
         nint mask = _mask;
@@ -176,7 +188,7 @@ internal sealed class SeedTokenSet
     {
         var result = new (ulong Seed, int Token, bool Green)[Count];
         int n = 0;
-        foreach (ref readonly Entry e in _entries.AsSpan())
+        foreach (ref readonly Entry e in _entries.AsSpan(0, Slots))
         {
             if (e.State != Empty)
             {
@@ -190,7 +202,7 @@ internal sealed class SeedTokenSet
 
     public void Clear()
     {
-        Array.Clear(_entries);
+        Array.Clear(_entries, 0, Slots);
         Count = 0;
         GreenCount = 0;
     }
@@ -208,9 +220,10 @@ internal sealed class SeedTokenSet
     private void Grow()
     {
         Entry[] old = _entries;
-        _entries = new Entry[old.Length * 2];
-        _mask = _entries.Length - 1;
-        foreach (ref readonly Entry e in old.AsSpan())
+        int oldSlots = Slots;
+        _entries = Allocate(oldSlots * 2, _pooled);
+        _mask = (oldSlots * 2) - 1;
+        foreach (ref readonly Entry e in old.AsSpan(0, oldSlots))
         {
             if (e.State != Empty)
             {
@@ -223,6 +236,34 @@ internal sealed class SeedTokenSet
                 _entries[index] = e;
             }
         }
+
+        if (_pooled)
+        {
+            ArrayPool<Entry>.Shared.Return(old);
+        }
+    }
+
+    /// <summary>Gives a pooled table back; the set must not be used afterwards.</summary>
+    public void ReturnToPool()
+    {
+        if (_pooled && _entries.Length > 0)
+        {
+            ArrayPool<Entry>.Shared.Return(_entries);
+            _entries = [];
+            _mask = -1;
+        }
+    }
+
+    private static Entry[] Allocate(int slots, bool pooled)
+    {
+        if (!pooled)
+        {
+            return new Entry[slots];
+        }
+
+        Entry[] rented = ArrayPool<Entry>.Shared.Rent(slots);
+        Array.Clear(rented, 0, slots);
+        return rented;
     }
 
     [StructLayout(LayoutKind.Sequential)]
