@@ -189,18 +189,22 @@ public sealed class KneserNeyModelTests
         KneserNeyModel model = _fixture.Model;
         float[] logProbabilities = new float[model.VocabularySize];
         int[] text = _fixture.HeldOut[0].Ids.Span[..64].ToArray();
-        for (int i = 0; i < 50; i++)
+        // Three measured rounds after a warm-up of the same calls; the runtime itself (tiered
+        // compilation) may allocate once in a while, a per-call allocation shows in every round.
+        long least = long.MaxValue;
+        for (int round = 0; round < 4; round++)
         {
-            model.GetLogProbabilities(text.AsSpan(i, 2), logProbabilities);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 200; i++)
+            {
+                model.GetLogProbabilities(text.AsSpan(i % 60, 1 + (i % 3)), logProbabilities);
+            }
+
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            least = round == 0 ? least : Math.Min(least, allocated);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 200; i++)
-        {
-            model.GetLogProbabilities(text.AsSpan(i % 60, 3), logProbabilities);
-        }
-
-        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 200, "GetLogProbabilities allocated per call");
+        Assert.True(least < 200, $"GetLogProbabilities allocated {least} bytes over 200 calls");
     }
 
     [Fact]

@@ -163,10 +163,16 @@ public sealed class TextGeneratorTests
             generator.Generate(_prompt, output.AsSpan(0, 16), SamplingOptions.Greedy);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        generator.Generate(_prompt, output, options);
-        generator.Generate(_prompt, output, SamplingOptions.Greedy);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // The least of three rounds: the runtime may allocate once in a while (tiered compilation);
+        // a per-token allocation shows in every round.
+        long allocated = long.MaxValue;
+        for (int round = 0; round < 3; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            generator.Generate(_prompt, output, options);
+            generator.Generate(_prompt, output, SamplingOptions.Greedy);
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
 
         Assert.True(allocated < 192, $"{allocated} bytes for {2 * output.Length} tokens");
     }
