@@ -131,6 +131,49 @@ internal static class LogitTransforms
         return keptCount;
     }
 
+    /// <summary>Applies temperature, then top-k, then top-p, as <paramref name="options"/> asks (the processors that run before a watermark).</summary>
+    public static void Truncate(Span<float> logits, SamplingOptions options, Span<float> scratch, Span<long> keys)
+    {
+        if (options.Temperature > 0)
+        {
+            ApplyTemperature(logits, options.Temperature);
+        }
+
+        if (options.TopK > 0)
+        {
+            ApplyTopK(logits, options.TopK, scratch);
+        }
+
+        if (options.TopP < 1)
+        {
+            ApplyTopP(logits, options.TopP, scratch, keys);
+        }
+    }
+
+    /// <summary>Picks the next token: the argmax at temperature 0, else a softmax sample.</summary>
+    /// <exception cref="InvalidOperationException">Every logit is negative infinity.</exception>
+    public static int Choose(ReadOnlySpan<float> logits, SamplingOptions options, ref Xoshiro256StarStar random, Span<float> scratch)
+    {
+        int chosen = options.Temperature == 0
+            ? ArgMax(logits)
+            : Sample(logits, random.NextDouble(), scratch);
+        return chosen >= 0
+            ? chosen
+            : throw new InvalidOperationException("Every token's logit is negative infinity; nothing can be sampled.");
+    }
+
+    /// <summary>Throws when a prompt token is outside the vocabulary.</summary>
+    public static void ValidatePrompt(ReadOnlySpan<int> prompt, int vocabularySize, string paramName)
+    {
+        foreach (int token in prompt)
+        {
+            if (token < 0 || token >= vocabularySize)
+            {
+                throw new ArgumentOutOfRangeException(paramName, token, $"Token id {token} is outside the vocabulary (0 to {vocabularySize - 1}).");
+            }
+        }
+    }
+
     /// <summary>Returns the index of the largest logit (the lowest index among equals), or -1 if every logit is negative infinity.</summary>
     public static int ArgMax(ReadOnlySpan<float> logits)
     {

@@ -74,13 +74,7 @@ public sealed class TextGenerator
             throw new ArgumentException($"The session's vocabulary size is {session.VocabularySize}; the model's is {vocabularySize}.", nameof(session));
         }
 
-        foreach (int token in prompt)
-        {
-            if (token < 0 || token >= vocabularySize)
-            {
-                throw new ArgumentOutOfRangeException(nameof(prompt), token, $"Token id {token} is outside the vocabulary (0 to {vocabularySize - 1}).");
-            }
-        }
+        LogitTransforms.ValidatePrompt(prompt, vocabularySize, nameof(prompt));
 
         // The model reads at most Order - 1 tokens of context; keep them in a small sliding window.
         int width = Model.Order - 1;
@@ -94,31 +88,9 @@ public sealed class TextGenerator
         for (int step = 0; step < destination.Length; step++)
         {
             Model.GetLogProbabilities(window[..filled], logits);
-            if (options.Temperature > 0)
-            {
-                LogitTransforms.ApplyTemperature(logits, options.Temperature);
-            }
-
-            if (options.TopK > 0)
-            {
-                LogitTransforms.ApplyTopK(logits, options.TopK, _scratch);
-            }
-
-            if (options.TopP < 1)
-            {
-                LogitTransforms.ApplyTopP(logits, options.TopP, _scratch, _keys);
-            }
-
+            LogitTransforms.Truncate(logits, options, _scratch, _keys);
             session?.ProcessLogits(logits);
-
-            int chosen = options.Temperature == 0
-                ? LogitTransforms.ArgMax(logits)
-                : LogitTransforms.Sample(logits, random.NextDouble(), _scratch);
-            if (chosen < 0)
-            {
-                throw new InvalidOperationException("Every token's logit is negative infinity; nothing can be sampled.");
-            }
-
+            int chosen = LogitTransforms.Choose(logits, options, ref random, _scratch);
             session?.Accept(chosen);
             destination[step] = chosen;
 

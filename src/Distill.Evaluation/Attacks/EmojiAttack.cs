@@ -97,13 +97,7 @@ public static class EmojiAttack
             throw new ArgumentException($"The session's vocabulary size is {session.VocabularySize}; the model's is {vocabularySize}.", nameof(session));
         }
 
-        foreach (int token in prompt)
-        {
-            if (token < 0 || token >= vocabularySize)
-            {
-                throw new ArgumentOutOfRangeException(nameof(prompt), token, $"Token id {token} is outside the vocabulary (0 to {vocabularySize - 1}).");
-            }
-        }
+        LogitTransforms.ValidatePrompt(prompt, vocabularySize, nameof(prompt));
 
         var modelLogits = new float[vocabularySize];
         var logits = new float[vocabularySize];
@@ -125,7 +119,7 @@ public static class EmojiAttack
         {
             int start = Math.Max(0, context.Count - width);
             model.GetLogProbabilities(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(context)[start..], modelLogits);
-            Truncate(modelLogits, options, scratch, keys);
+            LogitTransforms.Truncate(modelLogits, options, scratch, keys);
 
             int chosen = Choose(modelLogits, logits, session, options, ref random, scratch);
             if (step > 0 && !lastWasMarker && StartsWord(tokenizer, chosen, startsWord))
@@ -146,34 +140,12 @@ public static class EmojiAttack
         return new EmojiAttackResult([.. emitted], tokens, markers);
     }
 
-    private static void Truncate(Span<float> logits, SamplingOptions options, Span<float> scratch, Span<long> keys)
-    {
-        if (options.Temperature > 0)
-        {
-            LogitTransforms.ApplyTemperature(logits, options.Temperature);
-        }
-
-        if (options.TopK > 0)
-        {
-            LogitTransforms.ApplyTopK(logits, options.TopK, scratch);
-        }
-
-        if (options.TopP < 1)
-        {
-            LogitTransforms.ApplyTopP(logits, options.TopP, scratch, keys);
-        }
-    }
-
+    // The watermark sees a fresh copy of the truncated model logits for each draw.
     private static int Choose(float[] modelLogits, float[] logits, WatermarkSession session, SamplingOptions options, ref Xoshiro256StarStar random, float[] scratch)
     {
         modelLogits.CopyTo(logits, 0);
         session.ProcessLogits(logits);
-        int chosen = options.Temperature == 0
-            ? LogitTransforms.ArgMax(logits)
-            : LogitTransforms.Sample(logits, random.NextDouble(), scratch);
-        return chosen >= 0
-            ? chosen
-            : throw new InvalidOperationException("Every token's logit is negative infinity; nothing can be sampled.");
+        return LogitTransforms.Choose(logits, options, ref random, scratch);
     }
 
     private static bool StartsWord(TextTokenizer tokenizer, int token, Dictionary<int, bool> cache)
