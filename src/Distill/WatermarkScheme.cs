@@ -1,4 +1,6 @@
 using System;
+using System.IO;
+using Distill.Detection;
 
 namespace Distill;
 
@@ -6,6 +8,18 @@ namespace Distill;
 /// A watermark scheme bound to one key and one set of parameters: immutable, thread-safe, and the
 /// factory of the per-request <see cref="WatermarkSession"/> objects used in inference loops.
 /// </summary>
+/// <remarks>
+/// <para>
+/// Every scheme (KGW, Unigram, Gumbel-max, SynthID-Text, EXP-edit) offers the same two verbs behind
+/// this contract. <em>Embed</em>: <see cref="CreateSession"/> gives a session whose
+/// <see cref="WatermarkSession.ProcessLogits(Span{float})"/> rewrites one step's logits so that the
+/// caller's ordinary sampler draws the watermarked token (a bias for KGW and Unigram, the modified
+/// distribution for SynthID, a single unmasked token for the sampling schemes Gumbel-max and
+/// EXP-edit). <em>Score</em>: <see cref="Detect"/>, <see cref="CreateAccumulator"/> and
+/// <see cref="Localize"/> turn a token stream into an exact or conservative p-value.
+/// </para>
+/// <para>Instances are immutable and may be shared by every thread; sessions and accumulators are not.</para>
+/// </remarks>
 public abstract class WatermarkScheme
 {
     /// <summary>Initializes the base class.</summary>
@@ -24,4 +38,34 @@ public abstract class WatermarkScheme
     /// <returns>A new session; not thread-safe.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A prompt token is negative or not below the vocabulary size.</exception>
     public abstract WatermarkSession CreateSession(ReadOnlySpan<int> prompt);
+
+    /// <summary>Tests one token stream (one document) for this key.</summary>
+    /// <param name="tokens">The token ids of the text.</param>
+    /// <param name="options">Detection options; <see cref="DetectionOptions.Default"/> when <see langword="null"/>.</param>
+    /// <returns>The counts, the score and the exact or conservative p-value.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary.</exception>
+    public abstract DetectionResult Detect(ReadOnlySpan<int> tokens, DetectionOptions? options = null);
+
+    /// <summary>Creates an accumulator that scores documents as they arrive and merges with others.</summary>
+    /// <param name="options">Detection options; <see cref="DetectionOptions.Default"/> when <see langword="null"/>.</param>
+    /// <returns>An empty accumulator; not thread-safe.</returns>
+    public abstract WatermarkAccumulator CreateAccumulator(DetectionOptions? options = null);
+
+    /// <summary>Reads an accumulator that <see cref="WatermarkAccumulator.WriteTo(Stream)"/> wrote for this scheme.</summary>
+    /// <param name="source">The stream to read from.</param>
+    /// <param name="options">Options for the result (the deduplication setting is read from the state).</param>
+    /// <returns>The accumulator.</returns>
+    /// <exception cref="InvalidDataException">The data is truncated, corrupt, or not an accumulator of this scheme.</exception>
+    /// <exception cref="DescriptorMismatchException">The state was written under another descriptor.</exception>
+    public abstract WatermarkAccumulator ReadAccumulator(Stream source, DetectionOptions? options = null);
+
+    /// <summary>
+    /// Finds watermarked spans inside a stream that may be mostly unwatermarked (for example a
+    /// watermarked paragraph pasted into human text), each with a p-value corrected for the search.
+    /// </summary>
+    /// <param name="tokens">The token ids of the text.</param>
+    /// <param name="options">Localization options; <see cref="LocalizationOptions.Default"/> when <see langword="null"/>.</param>
+    /// <returns>The significant spans, most significant first.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary.</exception>
+    public abstract LocalizationResult Localize(ReadOnlySpan<int> tokens, LocalizationOptions? options = null);
 }

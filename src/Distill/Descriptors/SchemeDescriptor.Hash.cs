@@ -39,17 +39,26 @@ public sealed partial record SchemeDescriptor
             AppendString(hash, null);
         }
 
+        // Later schemes append one block each, only when present, so KGW hashes never change.
+        Unigram?.AppendHash(hash);
+
+        Gumbel?.AppendHash(hash);
+
+        SynthId?.AppendHash(hash);
+
+        ExpEdit?.AppendHash(hash);
+
         return hash.GetCurrentHash();
     }
 
-    private static void AppendInt(XxHash64 hash, int value)
+    internal static void AppendInt(XxHash64 hash, int value)
     {
         Span<byte> buffer = stackalloc byte[4];
         BinaryPrimitives.WriteInt32LittleEndian(buffer, value);
         hash.Append(buffer);
     }
 
-    private static void AppendDouble(XxHash64 hash, double value)
+    internal static void AppendDouble(XxHash64 hash, double value)
     {
         Span<byte> buffer = stackalloc byte[8];
         BinaryPrimitives.WriteInt64LittleEndian(buffer, BitConverter.DoubleToInt64Bits(value));
@@ -57,7 +66,7 @@ public sealed partial record SchemeDescriptor
     }
 
     // A string is its UTF-8 byte count (little-endian int32, -1 for null) followed by its bytes.
-    private static void AppendString(XxHash64 hash, string? value)
+    internal static void AppendString(XxHash64 hash, string? value)
     {
         if (value is null)
         {

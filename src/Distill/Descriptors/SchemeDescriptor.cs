@@ -32,4 +32,19 @@ public sealed partial record SchemeDescriptor
 
     /// <summary>Gets the green-list (KGW) parameters when <see cref="Scheme"/> is <c>kgw</c>.</summary>
     public GreenList.KgwOptions? Kgw { get; init; }
+
+    /// <summary>Gets the Unigram parameters when <see cref="Scheme"/> is <c>unigram</c>.</summary>
+    public Unigram.UnigramOptions? Unigram { get; init; }
+
+    /// <summary>Gets the Gumbel-max parameters when <see cref="Scheme"/> is <c>gumbel</c>.</summary>
+    public Gumbel.GumbelOptions? Gumbel { get; init; }
+
+    /// <summary>Gets the SynthID-Text tournament parameters when <see cref="Scheme"/> is <c>synthid</c>.</summary>
+    public SynthId.SynthIdOptions? SynthId { get; init; }
+
+    /// <summary>Gets the EXP-edit parameters when <see cref="Scheme"/> is <c>exp-edit</c>.</summary>
+    public ExpEdit.ExpEditOptions? ExpEdit { get; init; }
+
+    /// <summary>Gets the parameters record of whichever scheme the descriptor is for (for messages).</summary>
+    internal object? Parameters => (object?)Kgw ?? (object?)Unigram ?? (object?)Gumbel ?? (object?)SynthId ?? ExpEdit;
 }

@@ -14,6 +14,12 @@ namespace Distill.Detection;
 public sealed class DetectionResult
 {
     internal DetectionResult(SchemeDescriptor descriptor, in GreenListCounts counts, double gamma, bool deduplicated, int minimumScoredTokens)
+        : this(descriptor, counts, DetectionStatistic.GreenCount, counts.Green, gamma, deduplicated, minimumScoredTokens, ZOf(counts, gamma), counts.Scored >= minimumScoredTokens ? Binomial.Log10UpperTail(counts.Green, counts.Scored, gamma) : 0.0)
+    {
+    }
+
+    /// <summary>The general form: any statistic, its value, its z-score and its log10 p-value (ignored, taken as 0, when too few tokens were scored).</summary>
+    internal DetectionResult(SchemeDescriptor descriptor, in GreenListCounts counts, DetectionStatistic statistic, double score, double gamma, bool deduplicated, int minimumScoredTokens, double zScore, double log10PValue)
     {
         KeyId = descriptor.KeyId;
         DescriptorHash = descriptor.Hash;
@@ -22,15 +28,13 @@ public sealed class DetectionResult
         GreenTokens = counts.Green;
         SkippedPrefix = counts.SkippedPrefix;
         SkippedRepeated = counts.SkippedRepeated;
+        Statistic = statistic;
+        Score = score;
         Gamma = gamma;
         Deduplicated = deduplicated;
         Status = counts.Scored >= minimumScoredTokens ? DetectionStatus.Scored : DetectionStatus.InsufficientTokens;
-        if (counts.Scored > 0)
-        {
-            ZScore = (counts.Green - (gamma * counts.Scored)) / Math.Sqrt(counts.Scored * gamma * (1.0 - gamma));
-        }
-
-        Log10PValue = Status == DetectionStatus.Scored ? Binomial.Log10UpperTail(counts.Green, counts.Scored, gamma) : 0.0;
+        ZScore = counts.Scored > 0 && double.IsFinite(zScore) ? zScore : 0.0;
+        Log10PValue = Status == DetectionStatus.Scored ? Math.Min(0.0, log10PValue) : 0.0;
     }
 
     /// <summary>Gets the public id of the key tested.</summary>
@@ -48,7 +52,16 @@ public sealed class DetectionResult
     /// <summary>Gets the number of tokens scored (the binomial test's n).</summary>
     public long ScoredTokens { get; }
 
-    /// <summary>Gets the number of scored tokens that were green (the binomial test's k).</summary>
+    /// <summary>Gets the test statistic: how to read <see cref="Score"/>.</summary>
+    public DetectionStatistic Statistic { get; }
+
+    /// <summary>
+    /// Gets the value of the test statistic: the green count (KGW, Unigram), the sum of -ln(1 - r)
+    /// (Gumbel-max), the mean or weighted mean g-value (SynthID-Text), the alignment cost (EXP-edit).
+    /// </summary>
+    public double Score { get; }
+
+    /// <summary>Gets the number of scored tokens that were green (the binomial test's k); 0 for schemes without green lists.</summary>
     public long GreenTokens { get; }
 
     /// <summary>Gets the number of leading tokens skipped for lack of a full context.</summary>
@@ -57,17 +70,21 @@ public sealed class DetectionResult
     /// <summary>Gets the number of tokens skipped because their (context, token) pair was already scored.</summary>
     public long SkippedRepeated { get; }
 
-    /// <summary>Gets the probability that a token is green under the null hypothesis (the scheme's effective gamma).</summary>
+    /// <summary>Gets the probability that a token is green under the null hypothesis (the scheme's effective gamma); NaN for schemes without green lists.</summary>
     public double Gamma { get; }
 
     /// <summary>Gets whether repeated (context, token) pairs were scored once.</summary>
     public bool Deduplicated { get; }
 
-    /// <summary>Gets the z-score (G - gamma T) / sqrt(T gamma (1 - gamma)), for comparison with other tools; 0 when nothing was scored.</summary>
+    /// <summary>
+    /// Gets the z-score of the statistic under the null hypothesis, for comparison with other tools
+    /// (green lists: (G - gamma T) / sqrt(T gamma (1 - gamma))); 0 when nothing was scored.
+    /// </summary>
     public double ZScore { get; }
 
     /// <summary>
-    /// Gets the base-10 logarithm of the exact p-value P[Binomial(T, gamma) &gt;= G]; 0 when the status
+    /// Gets the base-10 logarithm of the p-value (green lists: the exact P[Binomial(T, gamma) &gt;= G];
+    /// see <see cref="Statistic"/> for the others); 0 when the status
     /// is <see cref="DetectionStatus.InsufficientTokens"/>. Stays finite far below 1e-308.
     /// </summary>
     public double Log10PValue { get; }
@@ -90,6 +107,10 @@ public sealed class DetectionResult
     }
 
     /// <inheritdoc />
-    public override string ToString() =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Status}: {GreenTokens}/{ScoredTokens} green, z = {ZScore:F2}, log10 p = {Log10PValue:F2} (key {KeyId})");
+    public override string ToString() => Statistic == DetectionStatistic.GreenCount
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Status}: {GreenTokens}/{ScoredTokens} green, z = {ZScore:F2}, log10 p = {Log10PValue:F2} (key {KeyId})")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Status}: {Statistic} {Score:G6} over {ScoredTokens} scored tokens, z = {ZScore:F2}, log10 p = {Log10PValue:F2} (key {KeyId})");
+
+    private static double ZOf(in GreenListCounts counts, double gamma) =>
+        counts.Scored > 0 ? (counts.Green - (gamma * counts.Scored)) / Math.Sqrt(counts.Scored * gamma * (1.0 - gamma)) : 0.0;
 }

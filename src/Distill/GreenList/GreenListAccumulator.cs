@@ -26,7 +26,7 @@ namespace Distill.GreenList;
 /// </para>
 /// <para>Not thread-safe: use one accumulator per thread and merge.</para>
 /// </remarks>
-public sealed class GreenListAccumulator
+public sealed class GreenListAccumulator : WatermarkAccumulator
 {
     private static readonly byte[] s_magic = Encoding.ASCII.GetBytes("DSTLACC1");
     private readonly KgwScheme _scheme;
@@ -43,17 +43,17 @@ public sealed class GreenListAccumulator
         _seen = options.Deduplicate ? new SeedTokenSet() : null;
     }
 
-    /// <summary>Gets the descriptor of the scheme the tokens are scored under.</summary>
-    public SchemeDescriptor Descriptor => _scheme.Descriptor;
+    /// <inheritdoc />
+    public override SchemeDescriptor Descriptor => _scheme.Descriptor;
 
-    /// <summary>Gets whether repeated (seed, token) pairs are scored once.</summary>
-    public bool Deduplicate { get; }
+    /// <inheritdoc />
+    public override bool Deduplicate { get; }
 
-    /// <summary>Gets the number of tokens appended.</summary>
-    public long TokenCount => _counts.Tokens;
+    /// <inheritdoc />
+    public override long TokenCount => _counts.Tokens;
 
-    /// <summary>Gets the number of tokens scored so far.</summary>
-    public long ScoredTokens => _counts.Scored;
+    /// <inheritdoc />
+    public override long ScoredTokens => _counts.Scored;
 
     /// <summary>Gets the number of green tokens so far.</summary>
     public long GreenTokens => _counts.Green;
@@ -61,7 +61,7 @@ public sealed class GreenListAccumulator
     /// <summary>Appends tokens to the open document.</summary>
     /// <param name="tokens">The next token ids.</param>
     /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary; nothing is appended.</exception>
-    public void Append(ReadOnlySpan<int> tokens)
+    public override void Append(ReadOnlySpan<int> tokens)
     {
         LogitsGuard.ValidateTokens(tokens, _scheme.VocabularySize, nameof(tokens));
         _scheme.Score(tokens, ref _window, _seen, ref _counts, default);
@@ -70,44 +70,36 @@ public sealed class GreenListAccumulator
     /// <summary>Appends one token to the open document.</summary>
     /// <param name="token">The next token id.</param>
     /// <exception cref="ArgumentOutOfRangeException">The token id is outside the vocabulary; nothing is appended.</exception>
-    public void Append(int token)
+    public override void Append(int token)
     {
         LogitsGuard.ValidateToken(token, _scheme.VocabularySize, nameof(token));
         _scheme.Score([token], ref _window, _seen, ref _counts, default);
     }
 
     /// <summary>Ends the open document: the next token starts a new context.</summary>
-    public void EndDocument() => _window.Reset();
+    public override void EndDocument() => _window.Reset();
 
     /// <summary>Adds everything <paramref name="other"/> has scored to this accumulator.</summary>
     /// <param name="other">An accumulator for the same descriptor and deduplication setting.</param>
     /// <exception cref="ArgumentNullException"><paramref name="other"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="other"/> is this accumulator, or was made with another deduplication setting.</exception>
     /// <exception cref="DescriptorMismatchException"><paramref name="other"/> scores under another descriptor.</exception>
-    public void Merge(GreenListAccumulator other)
+    public void Merge(GreenListAccumulator other) => Merge((WatermarkAccumulator)other);
+
+    /// <inheritdoc />
+    public override void Merge(WatermarkAccumulator other)
     {
-        ArgumentNullException.ThrowIfNull(other);
-        if (ReferenceEquals(other, this))
-        {
-            throw new ArgumentException("An accumulator cannot be merged into itself.", nameof(other));
-        }
-
-        DescriptorMismatchException.ThrowIfDifferent(Descriptor, other.Descriptor);
-        if (other.Deduplicate != Deduplicate)
-        {
-            throw new ArgumentException("Accumulators with and without deduplication cannot be merged.", nameof(other));
-        }
-
-        MergeCounts(other._counts, other._seen?.ToSortedArray());
+        GreenListAccumulator typed = CheckMergeable<GreenListAccumulator>(other);
+        MergeCounts(typed._counts, typed._seen?.ToSortedArray());
     }
 
     /// <summary>Returns the detection result for everything scored so far; the accumulator can keep growing.</summary>
     /// <returns>The counts and the exact p-value.</returns>
-    public DetectionResult GetResult() =>
+    public override DetectionResult GetResult() =>
         new(_scheme.Descriptor, _counts, _scheme.EffectiveGamma, Deduplicate, _minimumScoredTokens);
 
     /// <summary>Empties the accumulator.</summary>
-    public void Reset()
+    public override void Reset()
     {
         _counts = default;
         _window.Reset();
@@ -119,7 +111,7 @@ public sealed class GreenListAccumulator
     /// counts, the scored pairs in (seed, token) order, and an XxHash64 checksum of all that.
     /// </summary>
     /// <param name="destination">The stream to write to.</param>
-    public void WriteTo(Stream destination)
+    public override void WriteTo(Stream destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
         using var buffer = new MemoryStream();

@@ -150,12 +150,8 @@ public sealed class KgwScheme : WatermarkScheme
         return IsGreen(ref window, token, _prf.TokenHash(token), out _);
     }
 
-    /// <summary>Tests one token stream for this key.</summary>
-    /// <param name="tokens">The token ids of the text (one document).</param>
-    /// <param name="options">Detection options; <see cref="DetectionOptions.Default"/> when <see langword="null"/>.</param>
-    /// <returns>The counts and the exact p-value.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary.</exception>
-    public DetectionResult Detect(ReadOnlySpan<int> tokens, DetectionOptions? options = null)
+    /// <inheritdoc />
+    public override DetectionResult Detect(ReadOnlySpan<int> tokens, DetectionOptions? options = null)
     {
         LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
         return ScoreDocument(tokens, default, options ?? DetectionOptions.Default);
@@ -198,21 +194,15 @@ public sealed class KgwScheme : WatermarkScheme
         return new DetectionResult(Descriptor, counts, EffectiveGamma, options.Deduplicate, options.MinimumScoredTokens);
     }
 
-    /// <summary>Creates an accumulator that scores tokens as they arrive and merges with others.</summary>
-    /// <param name="options">Detection options; <see cref="DetectionOptions.Default"/> when <see langword="null"/>.</param>
-    /// <returns>An empty accumulator; not thread-safe.</returns>
-    public GreenListAccumulator CreateAccumulator(DetectionOptions? options = null) => new(this, options ?? DetectionOptions.Default);
+    /// <inheritdoc />
+    public override GreenListAccumulator CreateAccumulator(DetectionOptions? options = null) => new(this, options ?? DetectionOptions.Default);
 
-    /// <summary>
-    /// Finds watermarked spans inside a stream that may be mostly unwatermarked (for example
-    /// watermarked paragraphs pasted into human text). Each span's p-value is Bonferroni-corrected
-    /// for every window searched, so it stays valid after the search.
-    /// </summary>
-    /// <param name="tokens">The token ids of the text.</param>
-    /// <param name="options">Localization options; <see cref="LocalizationOptions.Default"/> when <see langword="null"/>.</param>
-    /// <returns>The significant spans, most significant first.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary.</exception>
-    public LocalizationResult Localize(ReadOnlySpan<int> tokens, LocalizationOptions? options = null)
+    /// <inheritdoc />
+    public override GreenListAccumulator ReadAccumulator(System.IO.Stream source, DetectionOptions? options = null) => GreenListAccumulator.ReadFrom(source, this, options);
+
+    /// <inheritdoc />
+    /// <remarks>Each span's p-value is Bonferroni-corrected for every window searched, so it stays valid after the search.</remarks>
+    public override LocalizationResult Localize(ReadOnlySpan<int> tokens, LocalizationOptions? options = null)
     {
         options ??= LocalizationOptions.Default;
         var scores = new TokenScore[tokens.Length];

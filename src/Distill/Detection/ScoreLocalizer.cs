@@ -1,0 +1,98 @@
+using System;
+using System.Collections.Generic;
+
+namespace Distill.Detection;
+
+/// <summary>
+/// The localization search of <see cref="BinomialLocalizer"/> for any additive per-token score whose
+/// null tail is known (Gumbel-max scores, SynthID g-value counts): the same window grid, the same
+/// Bonferroni correction over every window searched, spans chosen greedily without overlap.
+/// </summary>
+internal static class ScoreLocalizer
+{
+    /// <summary>The natural log of P[S_n &gt;= s] under the null for the sum s of n scored tokens.</summary>
+    public delegate double LogUpperTail(long scored, double sum);
+
+    /// <summary>Searches the windows.</summary>
+    /// <param name="values">One value per token; NaN for tokens that were not scored (prefix or repeated).</param>
+    /// <param name="nullMean">The mean of one token's score under the null: windows at or below it are never significant and are skipped.</param>
+    /// <param name="tail">The null tail of a window's sum.</param>
+    /// <param name="options">The search's options.</param>
+    /// <returns>The significant spans; each <see cref="WatermarkedSpan.Score"/> is the window's sum.</returns>
+    public static LocalizationResult Localize(ReadOnlySpan<double> values, double nullMean, LogUpperTail tail, LocalizationOptions options)
+    {
+        var positions = new List<int>();
+        var prefix = new List<double> { 0.0 };
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!double.IsNaN(values[i]))
+            {
+                positions.Add(i);
+                prefix.Add(prefix[^1] + values[i]);
+            }
+        }
+
+        int n = positions.Count;
+        if (n < options.MinimumWindow)
+        {
+            return new LocalizationResult([], 0, n, options.Alpha);
+        }
+
+        List<int> lengths = BinomialLocalizer.WindowLengths(n, options);
+        long windows = 0;
+        foreach (int length in lengths)
+        {
+            windows += BinomialLocalizer.WindowStarts(n, length);
+        }
+
+        double logThreshold = Math.Log(options.Alpha) - Math.Log(windows);
+        var candidates = new List<(double LogP, int Start, int Length)>();
+        foreach (int length in lengths)
+        {
+            int stride = Math.Max(1, length / 4);
+            long count = BinomialLocalizer.WindowStarts(n, length);
+            for (long w = 0; w < count; w++)
+            {
+                int start = w == count - 1 ? n - length : (int)(w * stride);
+                double sum = prefix[start + length] - prefix[start];
+                if (sum <= nullMean * length)
+                {
+                    continue;
+                }
+
+                double logP = tail(length, sum);
+                if (logP <= logThreshold)
+                {
+                    candidates.Add((logP, start, length));
+                }
+            }
+        }
+
+        candidates.Sort(static (a, b) => a.LogP != b.LogP ? a.LogP.CompareTo(b.LogP) : a.Start.CompareTo(b.Start));
+        var spans = new List<WatermarkedSpan>();
+        var taken = new List<(int Start, int End)>();
+        double log10Windows = Math.Log10(windows);
+        foreach (var (logP, start, length) in candidates)
+        {
+            if (spans.Count >= options.MaximumSpans)
+            {
+                break;
+            }
+
+            int end = start + length;
+            if (taken.Exists(t => start < t.End && t.Start < end))
+            {
+                continue;
+            }
+
+            taken.Add((start, end));
+            double log10P = logP / Math.Log(10.0);
+            spans.Add(new WatermarkedSpan(positions[start], positions[end - 1] + 1, length, 0, Math.Min(0.0, log10P + log10Windows), log10P)
+            {
+                Score = prefix[end] - prefix[start],
+            });
+        }
+
+        return new LocalizationResult(spans, windows, n, options.Alpha);
+    }
+}
