@@ -2,11 +2,12 @@ using System;
 using System.Linq;
 using Distill.Detection;
 using Distill.Gumbel;
+using Xunit.Abstractions;
 using Distill.Statistics;
 
 namespace Distill.Tests.Gumbel;
 
-public class GumbelDetectionTests
+public class GumbelDetectionTests(ITestOutputHelper output)
 {
     /// <summary>The smallest and largest counts of a Binomial(n, p) variable inside its central 99.9% interval.</summary>
     private static (int Low, int High) Interval(int n, double p)
@@ -48,6 +49,7 @@ public class GumbelDetectionTests
 
             int atOnePercent = pValues.Count(p => p <= 0.01);
             (int low, int high) = Interval(Keys, 0.01);
+            output.WriteLine(FormattableString.Invariant($"K = {variants}, h = {contextWidth}, {tokens.Length} tokens: P[p <= 0.001] = {pValues.Count(p => p <= 0.001) / (double)Keys}, P[p <= 0.01] = {atOnePercent / (double)Keys} (99.9% interval {low}..{high} of {Keys}), P[p <= 0.05] = {pValues.Count(p => p <= 0.05) / (double)Keys}, P[p <= 0.1] = {pValues.Count(p => p <= 0.1) / (double)Keys}"));
             if (variants == 1)
             {
                 Assert.InRange(atOnePercent, low, high);
@@ -75,6 +77,7 @@ public class GumbelDetectionTests
             var random = new Random(trial);
             int[] tokens = GumbelTestData.Generate(scheme.CreateSession([1, 2, 3, 4]), random, 200, 2.0);
             DetectionResult result = scheme.Detect(tokens);
+            output.WriteLine(result.ToString());
             Assert.Equal(DetectionStatistic.GumbelScore, result.Statistic);
             Assert.True(result.Log10PValue < -10, result.ToString());
             Assert.True(double.IsNaN(result.Gamma));
@@ -133,6 +136,7 @@ public class GumbelDetectionTests
             Assert.Equal(variant, session.Variant);
             int[] tokens = GumbelTestData.Generate(session, new Random(variant), 150, 2.0);
             DetectionResult result = scheme.Detect(tokens);
+            output.WriteLine($"variant {variant}: {result}");
             Assert.True(result.Log10PValue < -8, result.ToString());
 
             // The result is the best variant's tail times K = 4.

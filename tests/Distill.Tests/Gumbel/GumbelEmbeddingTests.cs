@@ -1,11 +1,12 @@
 using System;
 using System.Linq;
 using Distill.Gumbel;
+using Xunit.Abstractions;
 using Distill.Statistics;
 
 namespace Distill.Tests.Gumbel;
 
-public class GumbelEmbeddingTests
+public class GumbelEmbeddingTests(ITestOutputHelper output)
 {
     [Fact]
     public void ProcessLogits_makes_the_logits_one_hot_on_ChooseToken()
@@ -120,6 +121,7 @@ public class GumbelEmbeddingTests
 
         // P[chi2(14) >= x] = Q(7, x / 2).
         double pValue = Math.Exp(GammaDistribution.LogUpperTail(7, chi2 / 2));
+        output.WriteLine(FormattableString.Invariant($"chi2(14) = {chi2:F2}, p = {pValue:G3}"));
         Assert.True(pValue > 1e-3, $"chi2 = {chi2:F2}, p = {pValue:E2}; counts {string.Join(",", counts)}");
     }
 
