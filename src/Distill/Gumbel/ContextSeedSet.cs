@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace Distill.Gumbel;
@@ -11,16 +12,23 @@ namespace Distill.Gumbel;
 /// </summary>
 internal sealed class ContextSeedSet
 {
+    private readonly bool _pooled;
     private ulong[] _seeds;
     private uint[] _stamps;
     private uint _generation = 1;
     private int _mask;
 
-    public ContextSeedSet(int capacity = 512)
+    /// <summary>Creates an empty set with room for about <paramref name="capacity"/> seeds.</summary>
+    /// <param name="capacity">The expected number of seeds.</param>
+    /// <param name="pooled">
+    /// Whether the tables come from (and go back to, with <see cref="ReturnToPool"/>) the shared array
+    /// pools: one-shot detection of a long text then allocates no table per call.
+    /// </param>
+    public ContextSeedSet(int capacity = 512, bool pooled = false)
     {
         int slots = (int)Math.Max(16, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(capacity, 8) * 2));
-        _seeds = new ulong[slots];
-        _stamps = new uint[slots];
+        _pooled = pooled;
+        (_seeds, _stamps) = Allocate(slots);
         _mask = slots - 1;
     }
 
@@ -89,12 +97,12 @@ internal sealed class ContextSeedSet
         ulong[] oldSeeds = _seeds;
         uint[] oldStamps = _stamps;
         uint oldGeneration = _generation;
-        int slots = oldSeeds.Length * 2;
-        _seeds = new ulong[slots];
-        _stamps = new uint[slots];
+        int oldSlots = _mask + 1;
+        int slots = oldSlots * 2;
+        (_seeds, _stamps) = Allocate(slots);
         _mask = slots - 1;
         _generation = 1;
-        for (int i = 0; i < oldSeeds.Length; i++)
+        for (int i = 0; i < oldSlots; i++)
         {
             if (oldStamps[i] == oldGeneration)
             {
@@ -108,5 +116,36 @@ internal sealed class ContextSeedSet
                 _seeds[index] = oldSeeds[i];
             }
         }
+
+        if (_pooled)
+        {
+            ArrayPool<ulong>.Shared.Return(oldSeeds);
+            ArrayPool<uint>.Shared.Return(oldStamps);
+        }
+    }
+
+    /// <summary>Gives pooled tables back; the set must not be used afterwards.</summary>
+    public void ReturnToPool()
+    {
+        if (_pooled && _seeds.Length > 0)
+        {
+            ArrayPool<ulong>.Shared.Return(_seeds);
+            ArrayPool<uint>.Shared.Return(_stamps);
+            _seeds = [];
+            _stamps = [];
+        }
+    }
+
+    private (ulong[] Seeds, uint[] Stamps) Allocate(int slots)
+    {
+        if (!_pooled)
+        {
+            return (new ulong[slots], new uint[slots]);
+        }
+
+        ulong[] seeds = ArrayPool<ulong>.Shared.Rent(slots);
+        uint[] stamps = ArrayPool<uint>.Shared.Rent(slots);
+        Array.Clear(stamps, 0, slots);
+        return (seeds, stamps);
     }
 }

@@ -218,7 +218,9 @@ public sealed class GumbelScheme : WatermarkScheme
         {
             var window = default(HashWindow);
             var counts = default(GreenListCounts);
-            Score(tokens, ref window, options.Deduplicate ? new ContextSeedSet(tokens.Length) : null, null, ref counts, default, values, v);
+            ContextSeedSet? seen = options.Deduplicate ? new ContextSeedSet(tokens.Length, pooled: true) : null;
+            Score(tokens, ref window, seen, null, ref counts, default, values, v);
+            seen?.ReturnToPool();
             LocalizationResult found = ScoreLocalizer.Localize(values, 1.0, static (n, s) => GammaDistribution.LogUpperTail(n, s), perVariant);
             if (best is null || (found.Spans.Count > 0 && (best.Spans.Count == 0 || found.Spans[0].Log10PValue < best.Spans[0].Log10PValue)))
             {
@@ -246,9 +248,17 @@ public sealed class GumbelScheme : WatermarkScheme
     {
         var window = default(HashWindow);
         var counts = default(GreenListCounts);
-        ContextSeedSet? seen = deduplicate ? new ContextSeedSet(tokens.Length) : null;
-        var sums = new UInt128[Variants];
-        Score(tokens, ref window, seen, null, ref counts, sums, values, variant);
+        ContextSeedSet? seen = deduplicate ? new ContextSeedSet(tokens.Length, pooled: true) : null;
+        Span<UInt128> sums = Variants <= 64 ? stackalloc UInt128[Variants] : new UInt128[Variants];
+        try
+        {
+            Score(tokens, ref window, seen, null, ref counts, sums, values, variant);
+        }
+        finally
+        {
+            seen?.ReturnToPool();
+        }
+
         return Result(counts, sums, deduplicate, minimumScoredTokens);
     }
 
