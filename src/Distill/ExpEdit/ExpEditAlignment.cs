@@ -178,16 +178,19 @@ internal static class ExpEditAlignment
                 Vector512<float> old1 = Vector512.LoadUnsafe(ref state, at + 16);
                 Vector512<float> cost0 = Vector512.LoadUnsafe(ref column, (nuint)(r - 1));
                 Vector512<float> cost1 = Vector512.LoadUnsafe(ref column, (nuint)(r - 1 + 16));
-                Vector512<float> gap0 = Vector512.MinNative(old0, up0);
-                Vector512<float> gap1 = Vector512.MinNative(old1, up1);
+                // min(min(old, up) + g, diag + cost) = min(up + g, min(old + g, diag + cost)) exactly
+                // (rounding is monotone), and only the outer min waits for the previous row.
                 if (typeof(TPenalty) == typeof(Penalized))
                 {
-                    gap0 += g;
-                    gap1 += g;
+                    up0 = Vector512.MinNative(up0 + g, Vector512.MinNative(old0 + g, diag0 + cost0));
+                    up1 = Vector512.MinNative(up1 + g, Vector512.MinNative(old1 + g, diag1 + cost1));
+                }
+                else
+                {
+                    up0 = Vector512.MinNative(up0, Vector512.MinNative(old0, diag0 + cost0));
+                    up1 = Vector512.MinNative(up1, Vector512.MinNative(old1, diag1 + cost1));
                 }
 
-                up0 = Vector512.MinNative(gap0, diag0 + cost0);
-                up1 = Vector512.MinNative(gap1, diag1 + cost1);
                 diag0 = old0;
                 diag1 = old1;
                 up0.StoreUnsafe(ref state, at);
@@ -233,10 +236,10 @@ internal static class ExpEditAlignment
                 Vector256<float> old1 = Vector256.LoadUnsafe(ref state, at + 8);
                 Vector256<float> old2 = Vector256.LoadUnsafe(ref state, at + 16);
                 Vector256<float> old3 = Vector256.LoadUnsafe(ref state, at + 24);
-                up0 = Vector256.MinNative(Vector256.MinNative(old0, up0) + g, diag0 + Vector256.LoadUnsafe(ref column, ct));
-                up1 = Vector256.MinNative(Vector256.MinNative(old1, up1) + g, diag1 + Vector256.LoadUnsafe(ref column, ct + 8));
-                up2 = Vector256.MinNative(Vector256.MinNative(old2, up2) + g, diag2 + Vector256.LoadUnsafe(ref column, ct + 16));
-                up3 = Vector256.MinNative(Vector256.MinNative(old3, up3) + g, diag3 + Vector256.LoadUnsafe(ref column, ct + 24));
+                up0 = Vector256.MinNative(up0 + g, Vector256.MinNative(old0 + g, diag0 + Vector256.LoadUnsafe(ref column, ct)));
+                up1 = Vector256.MinNative(up1 + g, Vector256.MinNative(old1 + g, diag1 + Vector256.LoadUnsafe(ref column, ct + 8)));
+                up2 = Vector256.MinNative(up2 + g, Vector256.MinNative(old2 + g, diag2 + Vector256.LoadUnsafe(ref column, ct + 16)));
+                up3 = Vector256.MinNative(up3 + g, Vector256.MinNative(old3 + g, diag3 + Vector256.LoadUnsafe(ref column, ct + 24)));
                 diag0 = old0;
                 diag1 = old1;
                 diag2 = old2;
@@ -272,9 +275,8 @@ internal static class ExpEditAlignment
                 for (int r = 1; r <= k; r++)
                 {
                     float old = a[r];
-                    float gap = Math.Min(old, up) + gamma;
-                    float match = diag + column[r - 1];
-                    up = Math.Min(gap, match);
+                    // The recurrence min(min(old, up) + gamma, diag + cost), in the order the vector paths use.
+                    up = Math.Min(up + gamma, Math.Min(old + gamma, diag + column[r - 1]));
                     diag = old;
                     a[r] = up;
                 }
