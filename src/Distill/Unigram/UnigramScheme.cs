@@ -99,22 +99,8 @@ public sealed class UnigramScheme : WatermarkScheme, IGreenListScoring
     {
         ArgumentNullException.ThrowIfNull(descriptor);
         ArgumentNullException.ThrowIfNull(key);
-        if (descriptor.Scheme != SchemeName || descriptor.Unigram is null)
-        {
-            throw new ArgumentException($"The descriptor is for scheme '{descriptor.Scheme}', not '{SchemeName}'.", nameof(descriptor));
-        }
-
-        if (descriptor.SchemeVersion != Version || descriptor.PrfVersion != PrfV1.Version)
-        {
-            throw new NotSupportedException($"Unigram version {descriptor.SchemeVersion} with PRF version {descriptor.PrfVersion} is not supported by this release of Distill (it implements version {Version}, PRF {PrfV1.Version}).");
-        }
-
-        if (descriptor.KeyId != key.KeyId)
-        {
-            throw new ArgumentException($"The descriptor names key {descriptor.KeyId}, but the key given is {key.KeyId}.", nameof(key));
-        }
-
-        return Create(key, descriptor.Unigram, descriptor.VocabularySize, descriptor.Tokenizer);
+        SchemeDescriptor.CheckFor(descriptor, SchemeName, Version, PrfV1.Version, descriptor.Unigram, key);
+        return Create(key, descriptor.Unigram!, descriptor.VocabularySize, descriptor.Tokenizer);
     }
 
     /// <inheritdoc />
