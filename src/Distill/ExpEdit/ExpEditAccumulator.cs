@@ -31,15 +31,15 @@ namespace Distill.ExpEdit;
 /// </remarks>
 internal sealed class ExpEditAccumulator : WatermarkAccumulator
 {
-    private const double FixedScale = 1048576.0;
+    private const double FixedScale = 1099511627776.0;
     private static readonly byte[] s_magic = Encoding.ASCII.GetBytes("DSTLEXE1");
 
     private readonly ExpEditScheme _scheme;
     private readonly int _minimumScoredTokens;
     private readonly ParallelOptions _parallel;
-    private readonly long[] _nullSums;
+    private readonly Int128[] _nullSums;
     private readonly List<int> _open = [];
-    private long _observedSum;
+    private Int128 _observedSum;
     private long _documents;
     private long _tokens;
     private long _scored;
@@ -49,7 +49,7 @@ internal sealed class ExpEditAccumulator : WatermarkAccumulator
         _scheme = scheme;
         _minimumScoredTokens = options.MinimumScoredTokens;
         _parallel = new ParallelOptions { MaxDegreeOfParallelism = test.MaxDegreeOfParallelism };
-        _nullSums = new long[test.Resamples];
+        _nullSums = new Int128[test.Resamples];
     }
 
     public override SchemeDescriptor Descriptor => _scheme.Descriptor;
@@ -59,7 +59,7 @@ internal sealed class ExpEditAccumulator : WatermarkAccumulator
 
     public override long TokenCount => _tokens + _open.Count;
 
-    public override long ScoredTokens => _scored;
+    public override long ScoredTokens => _scored + _open.Count;
 
     /// <summary>Gets the number of fresh key sequences N.</summary>
     public int Resamples => _nullSums.Length;
@@ -91,7 +91,7 @@ internal sealed class ExpEditAccumulator : WatermarkAccumulator
 
         int[] text = [.. _open];
         _open.Clear();
-        (long observed, long[] nulls) = ScoreDocument(text);
+        (Int128 observed, Int128[] nulls) = ScoreDocument(text);
         _observedSum = checked(_observedSum + observed);
         for (int r = 0; r < _nullSums.Length; r++)
         {
@@ -112,8 +112,8 @@ internal sealed class ExpEditAccumulator : WatermarkAccumulator
         }
 
         // Checked first, so that an overflow changes nothing.
-        long observed = checked(_observedSum + typed._observedSum);
-        var sums = new long[Resamples];
+        Int128 observed = checked(_observedSum + typed._observedSum);
+        var sums = new Int128[Resamples];
         for (int r = 0; r < sums.Length; r++)
         {
             sums[r] = checked(_nullSums[r] + typed._nullSums[r]);
@@ -126,21 +126,35 @@ internal sealed class ExpEditAccumulator : WatermarkAccumulator
         _scored += typed._scored;
     }
 
-    /// <remarks>The open document (tokens appended since the last <see cref="EndDocument"/>) is not included.</remarks>
+    /// <remarks>The open document (tokens appended since the last <see cref="EndDocument"/>) is scored too, without ending it.</remarks>
     public override DetectionResult GetResult()
     {
-        int hits = 0;
-        foreach (long s in _nullSums)
+        Int128 observedSum = _observedSum;
+        Int128[] nullSums = _nullSums;
+        if (_open.Count > 0)
         {
-            if (s <= _observedSum)
+            (Int128 observed, Int128[] nulls) = ScoreDocument([.. _open]);
+            observedSum = checked(observedSum + observed);
+            for (int r = 0; r < nulls.Length; r++)
+            {
+                nulls[r] = checked(nulls[r] + _nullSums[r]);
+            }
+
+            nullSums = nulls;
+        }
+
+        int hits = 0;
+        foreach (Int128 s in nullSums)
+        {
+            if (s <= observedSum)
             {
                 hits++;
             }
         }
 
-        var counts = new GreenListCounts { Tokens = _tokens, Scored = _scored };
+        var counts = new GreenListCounts { Tokens = TokenCount, Scored = ScoredTokens };
         double log10P = Math.Log10(1.0 + hits) - Math.Log10(1.0 + Resamples);
-        return new DetectionResult(_scheme.Descriptor, counts, DetectionStatistic.EditAlignment, _observedSum / FixedScale, double.NaN, false, _minimumScoredTokens, 0.0, log10P);
+        return new DetectionResult(_scheme.Descriptor, counts, DetectionStatistic.EditAlignment, (double)observedSum / FixedScale, double.NaN, false, _minimumScoredTokens, 0.0, log10P);
     }
 
     public override void Reset()
@@ -155,8 +169,9 @@ internal sealed class ExpEditAccumulator : WatermarkAccumulator
 
     /// <summary>
     /// Writes the state: magic <c>DSTLEXE1</c>, the descriptor hash, N (int32), the document, token and
-    /// scored counts (int64), the observed sum and the N fresh-key sums (int64, units of 2^-20), then an
-    /// XxHash64 checksum of all that, little-endian. The open document is not stored.
+    /// scored counts (int64), the observed sum and the N fresh-key sums (int128 as low then high int64,
+    /// units of 2^-40), the open document's length (int32) and tokens (int32 each), then an XxHash64
+    /// checksum of all that, little-endian.
     /// </summary>
     public override void WriteTo(Stream destination)
     {
@@ -170,10 +185,16 @@ internal sealed class ExpEditAccumulator : WatermarkAccumulator
             writer.Write(_documents);
             writer.Write(_tokens);
             writer.Write(_scored);
-            writer.Write(_observedSum);
-            foreach (long s in _nullSums)
+            WriteInt128(writer, _observedSum);
+            foreach (Int128 s in _nullSums)
             {
-                writer.Write(s);
+                WriteInt128(writer, s);
+            }
+
+            writer.Write(_open.Count);
+            foreach (int token in _open)
+            {
+                writer.Write(token);
             }
         }
 
@@ -191,8 +212,8 @@ internal sealed class ExpEditAccumulator : WatermarkAccumulator
         using var buffer = new MemoryStream();
         source.CopyTo(buffer);
         byte[] data = buffer.ToArray();
-        const int header = 8 + 16 + 4 + (4 * 8);
-        if (data.Length < header + 8)
+        const int header = 8 + 16 + 4 + (3 * 8) + 16;
+        if (data.Length < header + 4 + 8)
         {
             throw new InvalidDataException("The accumulator data is truncated.");
         }
@@ -215,7 +236,14 @@ internal sealed class ExpEditAccumulator : WatermarkAccumulator
         }
 
         int resamples = BinaryPrimitives.ReadInt32LittleEndian(body[24..]);
-        if (resamples is < 1 or > 100_000_000 || (long)body.Length != header + (8L * resamples))
+        long sumsEnd = header + (16L * Math.Max(0, resamples));
+        if (resamples is < 1 or > 100_000_000 || body.Length < sumsEnd + 4)
+        {
+            throw new InvalidDataException("The accumulator data is inconsistent.");
+        }
+
+        int open = BinaryPrimitives.ReadInt32LittleEndian(body[(int)sumsEnd..]);
+        if (open < 0 || body.Length != sumsEnd + 4 + (4L * open))
         {
             throw new InvalidDataException("The accumulator data is inconsistent.");
         }
@@ -224,11 +252,11 @@ internal sealed class ExpEditAccumulator : WatermarkAccumulator
         long documents = BinaryPrimitives.ReadInt64LittleEndian(body[28..]);
         long tokens = BinaryPrimitives.ReadInt64LittleEndian(body[36..]);
         long scored = BinaryPrimitives.ReadInt64LittleEndian(body[44..]);
-        long observed = BinaryPrimitives.ReadInt64LittleEndian(body[52..]);
+        Int128 observed = ReadInt128(body[52..]);
         bool sumsZero = observed == 0;
         for (int r = 0; r < resamples; r++)
         {
-            long s = BinaryPrimitives.ReadInt64LittleEndian(body[(header + (8 * r))..]);
+            Int128 s = ReadInt128(body[(header + (16 * r))..]);
 
             // Costs are never positive, so neither is any sum.
             if (s > 0)
@@ -250,13 +278,33 @@ internal sealed class ExpEditAccumulator : WatermarkAccumulator
         accumulator._tokens = tokens;
         accumulator._scored = scored;
         accumulator._observedSum = observed;
+        for (int i = 0; i < open; i++)
+        {
+            int token = BinaryPrimitives.ReadInt32LittleEndian(body[(int)(sumsEnd + 4 + (4L * i))..]);
+            if (token < 0 || token >= scheme.VocabularySize)
+            {
+                throw new InvalidDataException("The accumulator data is inconsistent.");
+            }
+
+            accumulator._open.Add(token);
+        }
+
         return accumulator;
     }
 
-    private (long Observed, long[] Nulls) ScoreDocument(int[] text)
+    private static void WriteInt128(BinaryWriter writer, Int128 value)
     {
-        long observed = ToFixed(_scheme.Statistic(text, 0).Cost);
-        var nulls = new long[_nullSums.Length];
+        writer.Write((ulong)(value & ulong.MaxValue));
+        writer.Write(unchecked((ulong)(long)(value >> 64)));
+    }
+
+    private static Int128 ReadInt128(ReadOnlySpan<byte> source) =>
+        new(BinaryPrimitives.ReadUInt64LittleEndian(source[8..]), BinaryPrimitives.ReadUInt64LittleEndian(source));
+
+    private (Int128 Observed, Int128[] Nulls) ScoreDocument(int[] text)
+    {
+        Int128 observed = ToFixed(_scheme.Statistic(text, 0).Cost);
+        var nulls = new Int128[_nullSums.Length];
         Parallel.For(
             0,
             nulls.Length,
@@ -272,5 +320,5 @@ internal sealed class ExpEditAccumulator : WatermarkAccumulator
         return (observed, nulls);
     }
 
-    private static long ToFixed(float cost) => (long)Math.Round(cost * FixedScale, MidpointRounding.ToEven);
+    private static Int128 ToFixed(float cost) => (Int128)Math.Round(cost * FixedScale, MidpointRounding.ToEven);
 }

@@ -97,14 +97,14 @@ internal static class ExpEditAlignment
         }
     }
 
-    /// <summary>The statistic over every block and shift of the costs in <paramref name="scratch"/>.</summary>
-    internal static Best Minimize(Scratch scratch, float gamma, bool vectorize = true)
+    /// <summary>The statistic over every block (every <paramref name="blockStride"/>-th start, and the last) and every shift of the costs in <paramref name="scratch"/>.</summary>
+    internal static Best Minimize(Scratch scratch, float gamma, bool vectorize = true, int blockStride = 1)
     {
         int k = scratch.BlockLength;
         int blocks = scratch.TextLength - k + 1;
         var best = new Best(float.PositiveInfinity, 0, 0);
         Span<float> finals = stackalloc float[Lanes];
-        for (int i = 0; i < blocks; i++)
+        for (int i = 0; i < blocks; i = i == blocks - 1 ? blocks : Math.Min(i + blockStride, blocks - 1))
         {
             for (int s0 = 0; s0 < scratch.KeyLength; s0 += Lanes)
             {

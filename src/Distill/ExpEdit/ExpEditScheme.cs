@@ -182,8 +182,12 @@ public sealed class ExpEditScheme : WatermarkScheme
     public ExpEditDetection Test(ReadOnlySpan<int> tokens, DetectionOptions? options = null, ExpEditDetectionOptions? test = null)
     {
         LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
-        options ??= DetectionOptions.Default;
-        test ??= ExpEditDetectionOptions.Default;
+        return TestCore(tokens, options ?? DetectionOptions.Default, test ?? ExpEditDetectionOptions.Default, 1);
+    }
+
+    /// <summary>The permutation test with the statistic's blocks starting every <paramref name="blockStride"/> tokens (and at the last start).</summary>
+    private ExpEditDetection TestCore(ReadOnlySpan<int> tokens, DetectionOptions options, ExpEditDetectionOptions test, int blockStride)
+    {
         var counts = new GreenListCounts { Tokens = tokens.Length, Scored = tokens.Length };
         if (tokens.Length < options.MinimumScoredTokens)
         {
@@ -192,7 +196,7 @@ public sealed class ExpEditScheme : WatermarkScheme
         }
 
         int[] text = tokens.ToArray();
-        ExpEditAlignment.Best observed = Statistic(text, 0);
+        ExpEditAlignment.Best observed = Statistic(text, 0, true, blockStride);
         int n = test.Resamples;
         int h = test.EarlyStopHits;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = test.MaxDegreeOfParallelism };
@@ -214,7 +218,7 @@ public sealed class ExpEditScheme : WatermarkScheme
                 (i, _, scratch) =>
                 {
                     ExpEditAlignment.FillCosts(_key, first + i, text, scratch);
-                    sink[i] = ExpEditAlignment.Minimize(scratch, (float)Options.EditPenalty).Cost;
+                    sink[i] = ExpEditAlignment.Minimize(scratch, (float)Options.EditPenalty, true, blockStride).Cost;
                     return scratch;
                 },
                 ReturnScratch);
@@ -249,13 +253,13 @@ public sealed class ExpEditScheme : WatermarkScheme
     }
 
     /// <summary>The alignment cost of a text under key stream <paramref name="stream"/> (0 the real key, r &gt;= 1 the r-th fresh key).</summary>
-    internal ExpEditAlignment.Best Statistic(ReadOnlySpan<int> tokens, long stream, bool vectorize = true)
+    internal ExpEditAlignment.Best Statistic(ReadOnlySpan<int> tokens, long stream, bool vectorize = true, int blockStride = 1)
     {
         ExpEditAlignment.Scratch scratch = RentScratch(tokens.Length);
         try
         {
             ExpEditAlignment.FillCosts(_key, stream, tokens, scratch);
-            return ExpEditAlignment.Minimize(scratch, (float)Options.EditPenalty, vectorize);
+            return ExpEditAlignment.Minimize(scratch, (float)Options.EditPenalty, vectorize, blockStride);
         }
         finally
         {
@@ -311,12 +315,18 @@ public sealed class ExpEditScheme : WatermarkScheme
     /// Reports the best-aligned block when the permutation p-value is at most alpha. The search over
     /// blocks and shifts is part of the statistic, whose null distribution the fresh keys reproduce, so
     /// the p-value is already valid for the block found: no Bonferroni factor is applied
-    /// (<see cref="LocalizationResult.WindowsSearched"/> is 1).
+    /// (<see cref="LocalizationResult.WindowsSearched"/> is 1). To stay affordable on long streams the
+    /// blocks start every k / 4 tokens (and at the last start), and the test runs ceil(1 / alpha) - 1
+    /// resamples (at least 19), stopping at the first fresh key that aligns as well: exactly what
+    /// deciding p &lt;= alpha needs.
     /// </remarks>
     public override LocalizationResult Localize(ReadOnlySpan<int> tokens, LocalizationOptions? options = null)
     {
         options ??= LocalizationOptions.Default;
-        ExpEditDetection detection = Test(tokens, new DetectionOptions { Deduplicate = options.Deduplicate });
+        LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
+        var test = new ExpEditDetectionOptions { Resamples = Math.Max(19, (int)Math.Ceiling((1.0 / options.Alpha) - 1e-9) - 1), EarlyStopHits = 1 };
+        int stride = Math.Max(1, Math.Min(Options.BlockLength, tokens.Length) / 4);
+        ExpEditDetection detection = TestCore(tokens, new DetectionOptions { Deduplicate = options.Deduplicate }, test, stride);
         var spans = new List<WatermarkedSpan>();
         if (detection.Result.IsSignificant(options.Alpha))
         {
