@@ -119,22 +119,8 @@ public sealed class GumbelScheme : WatermarkScheme
     {
         ArgumentNullException.ThrowIfNull(descriptor);
         ArgumentNullException.ThrowIfNull(key);
-        if (descriptor.Scheme != SchemeName || descriptor.Gumbel is null)
-        {
-            throw new ArgumentException($"The descriptor is for scheme '{descriptor.Scheme}', not '{SchemeName}'.", nameof(descriptor));
-        }
-
-        if (descriptor.SchemeVersion != Version || descriptor.PrfVersion != PrfV1.Version)
-        {
-            throw new NotSupportedException($"Gumbel-max version {descriptor.SchemeVersion} with PRF version {descriptor.PrfVersion} is not supported (this release implements version {Version}, PRF {PrfV1.Version}).");
-        }
-
-        if (descriptor.KeyId != key.KeyId)
-        {
-            throw new ArgumentException($"The descriptor names key {descriptor.KeyId}, but the key given is {key.KeyId}.", nameof(key));
-        }
-
-        return Create(key, descriptor.Gumbel, descriptor.VocabularySize, descriptor.Tokenizer);
+        SchemeDescriptor.CheckFor(descriptor, SchemeName, Version, PrfV1.Version, descriptor.Gumbel, key);
+        return Create(key, descriptor.Gumbel!, descriptor.VocabularySize, descriptor.Tokenizer);
     }
 
     /// <inheritdoc />
