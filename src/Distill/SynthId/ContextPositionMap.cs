@@ -76,7 +76,7 @@ internal sealed class ContextPositionMap
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Slot(ulong seed) => (int)(unchecked(seed * 0x9E3779B97F4A7C15UL) >> 32) & _mask;
+    private int Slot(ulong seed) => unchecked((int)((seed * 0x9E3779B97F4A7C15UL) >> 32)) & _mask;
 
     private void Grow()
     {

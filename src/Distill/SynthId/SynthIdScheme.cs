@@ -357,11 +357,9 @@ public sealed class SynthIdScheme : WatermarkScheme
             return;
         }
 
-        float max = float.NegativeInfinity;
-        for (int i = 0; i < k; i++)
-        {
-            max = Math.Max(max, values[i]);
-        }
+        // The specified order (logit descending, then id ascending) fixes every sum's rounding.
+        SortCandidates(ids.AsSpan(0, k), values.AsSpan(0, k));
+        float max = values[0];
 
         double sum = 0.0;
         for (int i = 0; i < k; i++)
@@ -387,24 +385,45 @@ public sealed class SynthIdScheme : WatermarkScheme
 
     /// <summary>
     /// The two-leaf tournament in closed form (the reference's <c>update_scores</c>): for layers
-    /// l = 0 .. depth - 1, p(v) &lt;- p(v) (1 + g_l(v) - sum_u g_l(u) p(u)); a factor that rounding
-    /// pushes below 0 is taken as 0.
+    /// l = 0 .. depth - 1, p(v) &lt;- p(v) (1 + g_l(v) - sum_u g_l(u) p(u)). With z the mass of the
+    /// candidates whose g-value is 0 (summed in candidate order), 1 - sum_u g_l(u) p(u) = z, so the
+    /// factors are computed as 1 + z and z: no cancellation when almost all the mass has g = 1.
     /// </summary>
     internal static void Tournament(Span<double> p, ReadOnlySpan<ulong> words, int depth)
     {
         for (int l = 0; l < depth; l++)
         {
-            double mass = 0.0;
+            double zero = 0.0;
             for (int i = 0; i < p.Length; i++)
             {
-                mass += ((words[i] >> l) & 1UL) != 0 ? p[i] : 0.0;
+                zero += ((words[i] >> l) & 1UL) != 0 ? 0.0 : p[i];
             }
 
-            double win = 2.0 - mass, lose = Math.Max(0.0, 1.0 - mass);
+            double win = 1.0 + zero, lose = zero;
             for (int i = 0; i < p.Length; i++)
             {
                 p[i] *= ((words[i] >> l) & 1UL) != 0 ? win : lose;
             }
+        }
+    }
+
+    /// <summary>Insertion sort by logit descending, then id ascending (k is small).</summary>
+    private static void SortCandidates(Span<int> ids, Span<float> values)
+    {
+        for (int i = 1; i < ids.Length; i++)
+        {
+            int id = ids[i];
+            float value = values[i];
+            int j = i - 1;
+            while (j >= 0 && (values[j] < value || (values[j] == value && ids[j] > id)))
+            {
+                ids[j + 1] = ids[j];
+                values[j + 1] = values[j];
+                j--;
+            }
+
+            ids[j + 1] = id;
+            values[j + 1] = value;
         }
     }
 
