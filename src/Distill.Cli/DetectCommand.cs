@@ -42,7 +42,7 @@ internal static class DetectCommand
                 try
                 {
                     TextDetectionResult result = detector.Detect(text, options, localization);
-                    stdout.WriteLine(json ? ToJson(id, result, alpha) : ToHuman(id, result, alpha));
+                    stdout.WriteLine(json ? ToJson(id, result, alpha, context.Scheme.Descriptor.Scheme) : ToHuman(id, result, alpha));
                 }
                 catch (ArgumentException ex)
                 {
@@ -124,7 +124,10 @@ internal static class DetectCommand
                 : $"no evidence for key {d.KeyId}";
         s.Append(CultureInfo.InvariantCulture, $"{name}: {verdict}");
         s.AppendLine();
-        s.Append(CultureInfo.InvariantCulture, $"  p = {FormatP(d.Log10PValue)} (alpha {alpha:G3}); {d.GreenTokens} of {d.ScoredTokens} scored tokens green (expected {d.Gamma * d.ScoredTokens:F1}), z = {d.ZScore:F2}; {d.TokenCount} tokens, {d.SkippedRepeated} repeated, {d.SkippedPrefix} without context");
+        string evidence = d.Statistic == DetectionStatistic.GreenCount
+            ? $"{d.GreenTokens} of {d.ScoredTokens} scored tokens green (expected {d.Gamma * d.ScoredTokens:F1})"
+            : $"{StatisticName(d.Statistic)} {d.Score:G6} over {d.ScoredTokens} scored tokens";
+        s.Append(CultureInfo.InvariantCulture, $"  p = {FormatP(d.Log10PValue)} (alpha {alpha:G3}); {evidence}, z = {d.ZScore:F2}; {d.TokenCount} tokens, {d.SkippedRepeated} repeated, {d.SkippedPrefix} without context");
         foreach (TextWatermarkedSpan span in result.Spans)
         {
             s.AppendLine();
@@ -133,6 +136,17 @@ internal static class DetectCommand
 
         return s.ToString();
     }
+
+    /// <summary>The statistic's name in output: camel case, as in JSON.</summary>
+    internal static string StatisticName(DetectionStatistic statistic) => statistic switch
+    {
+        DetectionStatistic.GreenCount => "greenCount",
+        DetectionStatistic.GumbelScore => "gumbelScore",
+        DetectionStatistic.MeanGValue => "meanGValue",
+        DetectionStatistic.WeightedMeanGValue => "weightedMeanGValue",
+        DetectionStatistic.EditAlignment => "editAlignment",
+        _ => statistic.ToString(),
+    };
 
     private static string Preview(string text, TextSpan span)
     {
@@ -153,7 +167,7 @@ internal static class DetectCommand
         return string.Create(CultureInfo.InvariantCulture, $"{mantissa:F2}e{exponent:F0}");
     }
 
-    private static string ToJson(JsonElement id, TextDetectionResult result, double alpha)
+    private static string ToJson(JsonElement id, TextDetectionResult result, double alpha, string scheme)
     {
         DetectionResult d = result.Detection;
         using var buffer = new MemoryStream();
@@ -163,13 +177,20 @@ internal static class DetectCommand
             w.WritePropertyName("id");
             id.WriteTo(w);
             w.WriteString("keyId", d.KeyId);
+            w.WriteString("scheme", scheme);
             w.WriteString("status", d.Status == DetectionStatus.Scored ? "scored" : "insufficientTokens");
+            w.WriteString("statistic", StatisticName(d.Statistic));
+            w.WriteNumber("score", d.Score);
             w.WriteNumber("tokens", d.TokenCount);
             w.WriteNumber("scoredTokens", d.ScoredTokens);
             w.WriteNumber("greenTokens", d.GreenTokens);
             w.WriteNumber("skippedPrefix", d.SkippedPrefix);
             w.WriteNumber("skippedRepeated", d.SkippedRepeated);
-            w.WriteNumber("gamma", d.Gamma);
+            if (double.IsFinite(d.Gamma))
+            {
+                w.WriteNumber("gamma", d.Gamma);
+            }
+
             w.WriteNumber("zScore", d.ZScore);
             w.WriteNumber("pValue", d.PValue);
             w.WriteNumber("log10PValue", d.Log10PValue);
@@ -186,6 +207,7 @@ internal static class DetectCommand
                 w.WriteNumber("endToken", span.Tokens.End);
                 w.WriteNumber("scoredTokens", span.Tokens.ScoredTokens);
                 w.WriteNumber("greenTokens", span.Tokens.GreenTokens);
+                w.WriteNumber("score", span.Tokens.Score);
                 w.WriteNumber("log10PValue", span.Tokens.Log10PValue);
                 w.WriteEndObject();
             }

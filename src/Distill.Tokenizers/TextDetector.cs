@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using Distill.Detection;
-using Distill.GreenList;
 
 namespace Distill.Tokenizers;
 
@@ -13,12 +12,12 @@ namespace Distill.Tokenizers;
 /// <remarks>Thread-safe: the scheme and the tokenizer are immutable.</remarks>
 public sealed class TextDetector
 {
-    /// <summary>Creates a detector for a KGW scheme and the tokenizer its descriptor names.</summary>
+    /// <summary>Creates a detector for a scheme and the tokenizer its descriptor names.</summary>
     /// <param name="scheme">The scheme (from the profile the text was watermarked with).</param>
     /// <param name="tokenizer">The tokenizer; its name and vocabulary size must match the scheme's descriptor.</param>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="DescriptorMismatchException">The tokenizer is not the one the descriptor names, or its vocabulary size differs.</exception>
-    public TextDetector(KgwScheme scheme, TextTokenizer tokenizer)
+    public TextDetector(WatermarkScheme scheme, TextTokenizer tokenizer)
     {
         ArgumentNullException.ThrowIfNull(scheme);
         ArgumentNullException.ThrowIfNull(tokenizer);
@@ -37,7 +36,7 @@ public sealed class TextDetector
     }
 
     /// <summary>Gets the scheme.</summary>
-    public KgwScheme Scheme { get; }
+    public WatermarkScheme Scheme { get; }
 
     /// <summary>Gets the tokenizer.</summary>
     public TextTokenizer Tokenizer { get; }

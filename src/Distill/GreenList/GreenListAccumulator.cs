@@ -8,7 +8,7 @@ using Distill.Detection;
 namespace Distill.GreenList;
 
 /// <summary>
-/// Scoring state for a KGW key that grows token by token (streaming detection) and merges with
+/// Scoring state for a green-list key (KGW, Unigram) that grows token by token (streaming detection) and merges with
 /// other accumulators (scoring a corpus on many cores or machines), with the p-value computed only at
 /// the end.
 /// </summary>
@@ -21,7 +21,7 @@ namespace Distill.GreenList;
 /// </para>
 /// <para>
 /// <see cref="WriteTo"/> stores the counts and the set, stamped with the descriptor hash and
-/// checksummed; <see cref="ReadFrom"/> refuses state written under another descriptor. The open
+/// checksummed; <see cref="WatermarkScheme.ReadAccumulator"/> refuses state written under another descriptor. The open
 /// document's context is not stored: appending after a read starts a new document.
 /// </para>
 /// <para>Not thread-safe: use one accumulator per thread and merge.</para>
@@ -29,13 +29,13 @@ namespace Distill.GreenList;
 public sealed class GreenListAccumulator : WatermarkAccumulator
 {
     private static readonly byte[] s_magic = Encoding.ASCII.GetBytes("DSTLACC1");
-    private readonly KgwScheme _scheme;
+    private readonly IGreenListScoring _scheme;
     private readonly SeedTokenSet? _seen;
     private readonly int _minimumScoredTokens;
     private GreenListCounts _counts;
     private HashWindow _window;
 
-    internal GreenListAccumulator(KgwScheme scheme, DetectionOptions options)
+    internal GreenListAccumulator(IGreenListScoring scheme, DetectionOptions options)
     {
         _scheme = scheme;
         Deduplicate = options.Deduplicate;
@@ -151,8 +151,14 @@ public sealed class GreenListAccumulator : WatermarkAccumulator
     /// <exception cref="DescriptorMismatchException">The state was written under another descriptor.</exception>
     public static GreenListAccumulator ReadFrom(Stream source, KgwScheme scheme, DetectionOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(scheme);
+        return ReadFrom(source, (IGreenListScoring)scheme, options);
+    }
+
+    /// <summary>Reads an accumulator written for any green-list scheme.</summary>
+    internal static GreenListAccumulator ReadFrom(Stream source, IGreenListScoring scheme, DetectionOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(source);
         using var buffer = new MemoryStream();
         source.CopyTo(buffer);
         byte[] data = buffer.ToArray();
@@ -212,9 +218,9 @@ public sealed class GreenListAccumulator : WatermarkAccumulator
                 entries[i] = (reader.ReadUInt64(), reader.ReadInt32(), reader.ReadBoolean());
 
                 // Only pairs that scoring can produce: a token of the vocabulary, with the greenness
-                // its (seed, token) pair has (which needs no key to recompute).
+                // its (seed, token) pair has.
                 var (seed, token, green) = entries[i];
-                if (token < 0 || token >= scheme.VocabularySize || green != (Prf.PrfV1.GreenValue(seed, token) < scheme.Threshold))
+                if (token < 0 || token >= scheme.VocabularySize || !scheme.IsConsistent(seed, token, green))
                 {
                     throw new InvalidDataException("The accumulator data is inconsistent.");
                 }

@@ -20,7 +20,7 @@ namespace Distill.GreenList;
 /// </para>
 /// <para>Instances are immutable and thread-safe; sessions are not.</para>
 /// </remarks>
-public sealed class KgwScheme : WatermarkScheme
+public sealed class KgwScheme : WatermarkScheme, IGreenListScoring
 {
     /// <summary>The scheme's name in descriptors.</summary>
     public const string SchemeName = "kgw";
@@ -241,6 +241,13 @@ public sealed class KgwScheme : WatermarkScheme
             KgwDetection.Score(new KgwDetection.LeftHashN(_prf.LeftSeedStart(), prefix), _prf, prefix, Threshold, tokens, ref window, seen, ref counts, destination);
         }
     }
+
+    /// <inheritdoc />
+    void IGreenListScoring.Score(ReadOnlySpan<int> tokens, ref HashWindow window, SeedTokenSet? seen, ref GreenListCounts counts, Span<TokenScore> destination) =>
+        Score(tokens, ref window, seen, ref counts, destination);
+
+    /// <inheritdoc />
+    bool IGreenListScoring.IsConsistent(ulong seed, int token, bool green) => green == (PrfV1.GreenValue(seed, token) < Threshold);
 
     /// <summary>The seed of a token after the context in <paramref name="window"/> (which must be full).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
