@@ -249,7 +249,7 @@ public sealed class SynthIdScheme : WatermarkScheme
     {
         var counts = default(SynthIdCounts);
         var stream = default(SynthIdStream);
-        stream.Recent = Options.ContextHistory > 0 ? new ContextPositionMap(Math.Min(tokens.Length, 1 << 16), pooled: true) : null;
+        stream.Recent = Options.ContextHistory > 0 ? new ContextPositionMap(tokens.Length, pooled: true) : null;
         SeedTokenSet? seen = deduplicate ? new SeedTokenSet(tokens.Length, pooled: true) : null;
         try
         {
