@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using Distill.ExpEdit;
 using Distill.GreenList;
 using Distill.Tokenizers;
 using Distill.Unigram;
@@ -13,13 +14,13 @@ internal static class KeygenCommand
     [
         "out", "scheme", "tokenizer",
         "gamma", "delta", "seeding", "context-width", "self-hash-candidates",
-        "variants", "depth", "top-k", "context-history", "key-length",
+        "variants", "depth", "top-k", "context-history", "key-length", "block-length", "edit-penalty",
     ];
 
     private static readonly HashSet<string> s_flags = ["force"];
 
     /// <summary>The schemes keygen can create, in the order the usage text lists them.</summary>
-    internal static readonly string[] Schemes = [KgwScheme.SchemeName, UnigramScheme.SchemeName];
+    internal static readonly string[] Schemes = [KgwScheme.SchemeName, UnigramScheme.SchemeName, ExpEditScheme.SchemeName];
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout)
     {
@@ -101,6 +102,15 @@ internal static class KeygenCommand
                     Delta = a.GetDouble("delta", UnigramOptions.Default.Delta),
                 };
                 return UnigramScheme.Create(key, unigram, tokenizer.VocabularySize, tokenizer.Name);
+            case ExpEditScheme.SchemeName:
+                Only(a, scheme, "key-length", "block-length", "edit-penalty");
+                var expEdit = new ExpEditOptions
+                {
+                    KeyLength = a.GetInt("key-length", ExpEditOptions.Default.KeyLength),
+                    BlockLength = a.GetInt("block-length", ExpEditOptions.Default.BlockLength),
+                    EditPenalty = a.GetDouble("edit-penalty", ExpEditOptions.Default.EditPenalty),
+                };
+                return ExpEditScheme.Create(key, expEdit, tokenizer.VocabularySize, tokenizer.Name);
             default:
                 throw new UsageException($"--scheme '{scheme}' is not supported (supported: {string.Join(", ", Schemes)}).");
         }

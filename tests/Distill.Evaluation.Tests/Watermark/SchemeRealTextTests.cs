@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Distill.Detection;
+using Distill.ExpEdit;
 using Distill.Unigram;
 using Xunit.Abstractions;
 
@@ -17,10 +18,23 @@ public sealed class SchemeRealTextTests(ModelFixture fixture, ITestOutputHelper 
     private const int Generations = 30;
     private const int Length = 200;
 
-    private static readonly Dictionary<string, Func<WatermarkKey, WatermarkScheme>> s_schemes = new()
+    // EXP-edit's permutation test is scored with 99 resamples (a floor of 0.01) and stops at the
+    // first null statistic that beats the observed one (Besag and Clifford's sequential p-value 1/l,
+    // still valid): a human passage then costs a few alignments instead of 999.
+    private static readonly ExpEditDetectionOptions s_expEditNull = new() { Resamples = 99, EarlyStopHits = 1 };
+
+    // For generations, 199 resamples (a floor of 0.005) decide p <= 0.01.
+    private static readonly ExpEditDetectionOptions s_expEditPower = new() { Resamples = 199 };
+
+    private static readonly Dictionary<string, (Func<WatermarkKey, WatermarkScheme> Create, Func<WatermarkScheme, int[], DetectionResult> NullDetect, Func<WatermarkScheme, int[], DetectionResult> Detect, double Alpha)> s_schemes = new()
     {
-        ["unigram"] = key => UnigramScheme.Create(key, UnigramOptions.Default, RealText.Tokenizer.VocabularySize, RealText.Tokenizer.Name),
+        ["unigram"] = (key => UnigramScheme.Create(key, UnigramOptions.Default, V, T), (s, t) => s.Detect(t), (s, t) => s.Detect(t), 1e-3),
+        ["exp-edit"] = (key => ExpEditScheme.Create(key, ExpEditOptions.Default, V, T), (s, t) => ((ExpEditScheme)s).Test(t, null, s_expEditNull).Result, (s, t) => ((ExpEditScheme)s).Test(t, null, s_expEditPower).Result, 1e-2),
     };
+
+    private static int V => RealText.Tokenizer.VocabularySize;
+
+    private static string T => RealText.Tokenizer.Name;
 
     public static TheoryData<string> Schemes => new(s_schemes.Keys);
 
@@ -37,7 +51,8 @@ public sealed class SchemeRealTextTests(ModelFixture fixture, ITestOutputHelper 
         double smallest = 0;
         for (int i = 0; i < passages.Count; i++)
         {
-            DetectionResult result = s_schemes[name](RealText.Key(500_000 + i)).Detect(passages[i]);
+            var (create, detect, _, _) = s_schemes[name];
+            DetectionResult result = detect(create(RealText.Key(500_000 + i)), passages[i]);
             below += result.Log10PValue <= -2 ? 1 : 0;
             smallest = Math.Min(smallest, result.Log10PValue);
         }
@@ -58,14 +73,14 @@ public sealed class SchemeRealTextTests(ModelFixture fixture, ITestOutputHelper 
         var tokens = new int[Length];
         for (int i = 0; i < Generations; i++)
         {
-            WatermarkScheme scheme = s_schemes[name](RealText.Key(600_000 + i));
+            WatermarkScheme scheme = s_schemes[name].Create(RealText.Key(600_000 + i));
             generator.Generate(prompts[i], tokens, new SamplingOptions { Seed = (ulong)i }, scheme.CreateSession(prompts[i]));
-            DetectionResult result = scheme.Detect([.. prompts[i][^4..], .. tokens]);
-            detected += result.IsSignificant(1e-3) ? 1 : 0;
+            DetectionResult result = s_schemes[name].Detect(scheme, [.. prompts[i][^4..], .. tokens]);
+            detected += result.IsSignificant(s_schemes[name].Alpha) ? 1 : 0;
             sum += result.Log10PValue;
         }
 
-        output.WriteLine($"{name}: {detected}/{Generations} generations of {Length} tokens at p <= 1e-3, mean log10 p {sum / Generations:F1}");
+        output.WriteLine($"{name}: {detected}/{Generations} generations of {Length} tokens at p <= {s_schemes[name].Alpha}, mean log10 p {sum / Generations:F1}");
         Assert.True(detected >= 0.8 * Generations, $"{detected}/{Generations} detected");
     }
 }
