@@ -27,7 +27,8 @@ internal sealed class ContextSeedSet
     /// </param>
     public ContextSeedSet(int capacity = 512, bool pooled = false)
     {
-        int slots = (int)Math.Max(16, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(capacity, 8) * 2));
+        // Start at most at 2^27 slots (2 GiB); a larger set grows as it fills.
+        int slots = (int)Math.Max(16, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(capacity, 8, 1 << 26) * 2));
         _pooled = pooled;
         _entries = Allocate(slots);
         _mask = slots - 1;

@@ -121,45 +121,71 @@ internal static class GumbelChoice
     }
 
     /// <summary>16 tokens per iteration; returns where the scalar tail starts.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ChooseVector512(ReadOnlySpan<float> logits, ulong seed, ref int best, ref double bestKey)
+    {
+        const int Width = 16;
+        ref float start = ref MemoryMarshal.GetReference(logits);
+        int last = logits.Length - Width;
+        int i = 0;
+        while (i <= last)
+        {
+            // The scan has no call in its loop, so its vectors stay in registers; the rare
+            // candidates are evaluated out here, and the scan restarts after their block.
+            i = Scan512(ref start, i, last, seed, bestKey, out ulong mask);
+            if (mask == 0)
+            {
+                break;
+            }
+
+            do
+            {
+                int v = i + BitOperations.TrailingZeroCount(mask);
+                Offer(seed, v, logits[v], ref best, ref bestKey);
+                mask &= mask - 1;
+            }
+            while (mask != 0);
+
+            i += Width;
+        }
+
+        return i;
+    }
+
+    /// <summary>
+    /// Scans 16 tokens at a time from <paramref name="i"/> and returns the start of the first block with
+    /// a token whose bound passes <paramref name="threshold"/> (its lanes in <paramref name="mask"/>),
+    /// or the index after the last whole block (with a zero mask).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int Scan512(ref float start, int i, int last, ulong seed, double threshold, out ulong mask)
     {
         unchecked
         {
             const int Width = 16;
-            ref float start = ref MemoryMarshal.GetReference(logits);
             Vector512<ulong> stride = Vector512.Create(GumbelPrf.TokenStride);
-            Vector512<ulong> low = Vector512.Create(seed) + (Vector512<ulong>.Indices * stride);
+            Vector512<ulong> low = Vector512.Create(seed + ((ulong)(uint)i * GumbelPrf.TokenStride)) + (Vector512<ulong>.Indices * stride);
             Vector512<ulong> high = low + Vector512.Create(8 * GumbelPrf.TokenStride);
             Vector512<ulong> step = Vector512.Create(Width * GumbelPrf.TokenStride);
             Vector512<double> scale = Vector512.Create(BitsToLn);
             Vector512<double> offset = Vector512.Create(BoundOffset);
-            Vector512<double> threshold = Vector512.Create(bestKey);
-            int last = logits.Length - Width;
-            int i = 0;
+            Vector512<double> limit = Vector512.Create(threshold);
             for (; i <= last; i += Width)
             {
                 (Vector512<double> l0, Vector512<double> l1) = Vector512.Widen(Vector512.LoadUnsafe(ref start, (nuint)i));
-                Vector512<double> b0 = (Bound(low, scale, offset) - l0);
-                Vector512<double> b1 = (Bound(high, scale, offset) - l1);
+                Vector512<double> b0 = Bound(low, scale, offset) - l0;
+                Vector512<double> b1 = Bound(high, scale, offset) - l1;
                 low += step;
                 high += step;
-                ulong mask = Vector512.LessThanOrEqual(b0, threshold).ExtractMostSignificantBits()
-                    | (Vector512.LessThanOrEqual(b1, threshold).ExtractMostSignificantBits() << 8);
-                if (mask != 0)
+                ulong found = Vector512.LessThanOrEqual(b0, limit).ExtractMostSignificantBits()
+                    | (Vector512.LessThanOrEqual(b1, limit).ExtractMostSignificantBits() << 8);
+                if (found != 0)
                 {
-                    do
-                    {
-                        int v = i + BitOperations.TrailingZeroCount(mask);
-                        Offer(seed, v, logits[v], ref best, ref bestKey);
-                        mask &= mask - 1;
-                    }
-                    while (mask != 0);
-
-                    threshold = Vector512.Create(bestKey);
+                    mask = found;
+                    return i;
                 }
             }
 
+            mask = 0;
             return i;
         }
     }
