@@ -165,12 +165,12 @@ public sealed class GumbelScheme : WatermarkScheme
     /// <summary>Writes each token's detection value, -ln(1 - r) under variant <paramref name="variant"/>, or NaN for a token not scored.</summary>
     /// <param name="tokens">The token ids of the text (one document).</param>
     /// <param name="destination">Receives one value per token; at least as long as <paramref name="tokens"/>.</param>
-    /// <param name="variant">The variant whose values are written, from 0 to <see cref="GumbelOptions.Variants"/> - 1.</param>
     /// <param name="options">Detection options; <see cref="DetectionOptions.Default"/> when <see langword="null"/>.</param>
+    /// <param name="variant">The variant whose values are written, from 0 to <see cref="GumbelOptions.Variants"/> - 1.</param>
     /// <returns>The same result <see cref="Detect"/> returns.</returns>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too short; nothing is written.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A token id or the variant is out of range; nothing is written.</exception>
-    public DetectionResult ScoreTokens(ReadOnlySpan<int> tokens, Span<double> destination, int variant = 0, DetectionOptions? options = null)
+    public DetectionResult ScoreTokens(ReadOnlySpan<int> tokens, Span<double> destination, DetectionOptions? options = null, int variant = 0)
     {
         options ??= DetectionOptions.Default;
         if (destination.Length < tokens.Length)

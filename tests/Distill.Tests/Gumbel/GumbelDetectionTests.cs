@@ -141,7 +141,7 @@ public class GumbelDetectionTests(ITestOutputHelper output)
 
             // The result is the best variant's tail times K = 4.
             var values = new double[tokens.Length];
-            scheme.ScoreTokens(tokens, values, variant);
+            scheme.ScoreTokens(tokens, values, variant: variant);
             double[] scored = values.Where(v => !double.IsNaN(v)).ToArray();
             Assert.Equal(scored.Sum(), result.Score, 1e-6);
             Assert.Equal(GammaDistribution.Log10UpperTail(scored.Length, result.Score) + Math.Log10(4), result.Log10PValue, 1e-9);

@@ -96,7 +96,7 @@ public class GumbelGoldenVectorTests
             // Repeat a stretch so that deduplication matters.
             generated.AddRange(generated.GetRange(30, 40));
             var values = new double[generated.Count];
-            DetectionResult detection = scheme.ScoreTokens(generated.ToArray(), values, variant);
+            DetectionResult detection = scheme.ScoreTokens(generated.ToArray(), values, variant: variant);
             result[name] = new JsonObject
             {
                 ["descriptorHash"] = scheme.Descriptor.Hash,
