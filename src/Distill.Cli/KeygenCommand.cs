@@ -4,6 +4,7 @@ using System.IO;
 using Distill.ExpEdit;
 using Distill.GreenList;
 using Distill.Tokenizers;
+using Distill.SynthId;
 using Distill.Unigram;
 
 namespace Distill.Cli;
@@ -20,7 +21,7 @@ internal static class KeygenCommand
     private static readonly HashSet<string> s_flags = ["force"];
 
     /// <summary>The schemes keygen can create, in the order the usage text lists them.</summary>
-    internal static readonly string[] Schemes = [KgwScheme.SchemeName, UnigramScheme.SchemeName, ExpEditScheme.SchemeName];
+    internal static readonly string[] Schemes = [KgwScheme.SchemeName, UnigramScheme.SchemeName, SynthIdScheme.SchemeName, ExpEditScheme.SchemeName];
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout)
     {
@@ -102,6 +103,16 @@ internal static class KeygenCommand
                     Delta = a.GetDouble("delta", UnigramOptions.Default.Delta),
                 };
                 return UnigramScheme.Create(key, unigram, tokenizer.VocabularySize, tokenizer.Name);
+            case SynthIdScheme.SchemeName:
+                Only(a, scheme, "depth", "context-width", "top-k", "context-history");
+                var synthId = new SynthIdOptions
+                {
+                    Depth = a.GetInt("depth", SynthIdOptions.Default.Depth),
+                    ContextWidth = a.GetInt("context-width", SynthIdOptions.Default.ContextWidth),
+                    TopK = a.GetInt("top-k", SynthIdOptions.Default.TopK),
+                    ContextHistory = a.GetInt("context-history", SynthIdOptions.Default.ContextHistory),
+                };
+                return SynthIdScheme.Create(key, synthId, tokenizer.VocabularySize, tokenizer.Name);
             case ExpEditScheme.SchemeName:
                 Only(a, scheme, "key-length", "block-length", "edit-penalty");
                 var expEdit = new ExpEditOptions
