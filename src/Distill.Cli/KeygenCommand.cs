@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using Distill.ExpEdit;
 using Distill.GreenList;
+using Distill.Gumbel;
 using Distill.Tokenizers;
 using Distill.SynthId;
 using Distill.Unigram;
@@ -21,7 +22,7 @@ internal static class KeygenCommand
     private static readonly HashSet<string> s_flags = ["force"];
 
     /// <summary>The schemes keygen can create, in the order the usage text lists them.</summary>
-    internal static readonly string[] Schemes = [KgwScheme.SchemeName, UnigramScheme.SchemeName, SynthIdScheme.SchemeName, ExpEditScheme.SchemeName];
+    internal static readonly string[] Schemes = [KgwScheme.SchemeName, UnigramScheme.SchemeName, GumbelScheme.SchemeName, SynthIdScheme.SchemeName, ExpEditScheme.SchemeName];
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout)
     {
@@ -103,6 +104,14 @@ internal static class KeygenCommand
                     Delta = a.GetDouble("delta", UnigramOptions.Default.Delta),
                 };
                 return UnigramScheme.Create(key, unigram, tokenizer.VocabularySize, tokenizer.Name);
+            case GumbelScheme.SchemeName:
+                Only(a, scheme, "context-width", "variants");
+                var gumbel = new GumbelOptions
+                {
+                    ContextWidth = a.GetInt("context-width", GumbelOptions.Default.ContextWidth),
+                    Variants = a.GetInt("variants", GumbelOptions.Default.Variants),
+                };
+                return GumbelScheme.Create(key, gumbel, tokenizer.VocabularySize, tokenizer.Name);
             case SynthIdScheme.SchemeName:
                 Only(a, scheme, "depth", "context-width", "top-k", "context-history");
                 var synthId = new SynthIdOptions

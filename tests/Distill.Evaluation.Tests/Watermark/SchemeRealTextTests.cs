@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Distill.Detection;
 using Distill.ExpEdit;
+using Distill.Gumbel;
 using Distill.SynthId;
 using Distill.Unigram;
 using Xunit.Abstractions;
@@ -30,6 +31,8 @@ public sealed class SchemeRealTextTests(ModelFixture fixture, ITestOutputHelper 
     private static readonly Dictionary<string, (Func<WatermarkKey, WatermarkScheme> Create, Func<WatermarkScheme, int[], DetectionResult> NullDetect, Func<WatermarkScheme, int[], DetectionResult> Detect, double Alpha)> s_schemes = new()
     {
         ["unigram"] = (key => UnigramScheme.Create(key, UnigramOptions.Default, V, T), (s, t) => s.Detect(t), (s, t) => s.Detect(t), 1e-3),
+        ["gumbel"] = (key => GumbelScheme.Create(key, GumbelOptions.Default, V, T), (s, t) => s.Detect(t), (s, t) => s.Detect(t), 1e-3),
+        ["gumbel-4-variants"] = (key => GumbelScheme.Create(key, GumbelOptions.Default with { Variants = 4 }, V, T), (s, t) => s.Detect(t), (s, t) => s.Detect(t), 1e-3),
         ["synthid"] = (key => SynthIdScheme.Create(key, SynthIdOptions.Default, V, T), (s, t) => s.Detect(t), (s, t) => s.Detect(t), 1e-3),
         ["synthid-weighted"] = (key => SynthIdScheme.Create(key, SynthIdOptions.Default, V, T), (s, t) => ((SynthIdScheme)s).DetectWeighted(t), (s, t) => ((SynthIdScheme)s).DetectWeighted(t), 1e-3),
         ["exp-edit"] = (key => ExpEditScheme.Create(key, ExpEditOptions.Default, V, T), (s, t) => ((ExpEditScheme)s).Test(t, null, s_expEditNull).Result, (s, t) => ((ExpEditScheme)s).Test(t, null, s_expEditPower).Result, 1e-2),
