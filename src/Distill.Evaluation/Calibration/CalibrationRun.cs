@@ -87,6 +87,21 @@ public static class CalibrationRun
             throw new ArgumentException("Calibration needs at least one text.", nameof(texts));
         }
 
+        int vocabularySize = scheme.VocabularySize;
+        var distinct = new HashSet<int>();
+        foreach (ReadOnlyMemory<int> stream in streams)
+        {
+            foreach (int token in stream.Span)
+            {
+                if (token < 0 || token >= vocabularySize)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(texts), token, $"Token ids must be from 0 to {vocabularySize - 1}.");
+                }
+
+                distinct.Add(token);
+            }
+        }
+
         long tokens = streams.Sum(s => (long)s.Length);
         int shortest = options.Lengths[0];
         if (streams.All(s => s.Length < shortest))
@@ -94,21 +109,6 @@ public static class CalibrationRun
             throw new ArgumentException(
                 string.Create(CultureInfo.InvariantCulture, $"No text holds a passage of {shortest} tokens (the texts hold {tokens} tokens in all, the longest {streams.Max(s => s.Length)}); give longer texts."),
                 nameof(texts));
-        }
-
-        int vocabularySize = scheme.VocabularySize;
-        var distinct = new HashSet<int>();
-        foreach (ReadOnlyMemory<int> stream in streams)
-        {
-            foreach (int token in stream.Span)
-            {
-                if ((uint)token >= (uint)vocabularySize)
-                {
-                    throw new ArgumentOutOfRangeException(nameof(texts), token, $"Token ids must be from 0 to {vocabularySize - 1}.");
-                }
-
-                distinct.Add(token);
-            }
         }
 
         var detection = new DetectionOptions { Deduplicate = options.Deduplicate };

@@ -52,7 +52,8 @@ public sealed class EvaluationReport
         s.AppendLine();
         s.AppendLine(string.Create(culture, $"Each scheme watermarks {n} continuations of held-out Brown prompts (32 tokens) by the built-in Kneser-Ney model at temperature 1, each under its own random key; each cell attacks the first n generated tokens (dilution: pastes round(f n) of them into n held-out human tokens) and detects the attacked stream alone. A cell reads `TPR at p <= 1e-2 / TPR at p <= 1e-3`: the p-values are calibrated, so thresholding p at alpha is the operating point with false-positive rate at most alpha; the last row gives the measured rate on held-out human passages of the same length, each under its own key. `n/a`: the attack cannot be applied at that length."));
         s.AppendLine();
-        s.AppendLine(string.Create(culture, $"Uncertainty: each cell has {n} trials; exact 95% intervals: {Interval(n / 2, n)} at a rate of {(double)(n / 2) / n:F2}, {Interval((int)Math.Round(0.9 * n), n)} at {Math.Round(0.9 * n) / n:F2}, {Interval(n, n)} at 1.00 (half-width up to {HalfWidth(n):F2})."));
+        int[] rates = [.. new[] { n / 2, (int)Math.Round(0.9 * n), n }.Distinct()];
+        s.AppendLine(string.Create(culture, $"Uncertainty: each cell has {n} trials; exact 95% intervals: {string.Join(", ", rates.Select(k => string.Create(culture, $"{Interval(k, n)} at a rate of {(double)k / n:F2}")))} (half-width up to {HalfWidth(n):F2})."));
         s.AppendLine();
         foreach (SchemeEvaluation scheme in Schemes)
         {

@@ -233,7 +233,7 @@ public static class EvaluationRunner
 
     internal static ulong Mix(ulong seed, ulong purpose, ulong index)
     {
-        ulong state = seed ^ (purpose * 0x9E3779B97F4A7C15UL);
+        ulong state = seed ^ unchecked(purpose * 0x9E3779B97F4A7C15UL);
         ulong a = Xoshiro256StarStar.SplitMix64(ref state);
         state = a ^ index;
         return Xoshiro256StarStar.SplitMix64(ref state);

@@ -32,7 +32,7 @@ internal static class EvaluationSvg
 
         s.AppendLine(string.Create(c, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" font-family=\"sans-serif\" font-size=\"12\">"));
         s.AppendLine(string.Create(c, $"<rect x=\"0\" y=\"0\" width=\"{Width}\" height=\"{Height}\" fill=\"#ffffff\"/>"));
-        s.AppendLine(string.Create(c, $"<text x=\"{Left}\" y=\"22\" font-size=\"14\" font-weight=\"bold\">{Escape(scheme.Scheme.Name)}: TPR at p &lt;= {alpha:G1} against tokens ({generations} generations per point)</text>"));
+        s.AppendLine(string.Create(c, $"<text x=\"{Left}\" y=\"22\" font-size=\"14\" font-weight=\"bold\">{Escape(scheme.Scheme.Name)}: TPR at p &lt;= {Alpha(alpha)} against tokens ({generations} generations per point)</text>"));
 
         // Grid, ticks and axes.
         for (int i = 0; i <= 4; i++)
@@ -53,7 +53,7 @@ internal static class EvaluationSvg
         s.AppendLine(string.Create(c, $"<line x1=\"{Left}\" y1=\"{Bottom}\" x2=\"{Right}\" y2=\"{Bottom}\" stroke=\"#000000\"/>"));
         s.AppendLine(string.Create(c, $"<line x1=\"{Left}\" y1=\"{Top}\" x2=\"{Left}\" y2=\"{Bottom}\" stroke=\"#000000\"/>"));
         s.AppendLine(string.Create(c, $"<text x=\"{(Left + Right) / 2:F1}\" y=\"{Bottom + 40}\" text-anchor=\"middle\">tokens (log scale)</text>"));
-        s.AppendLine(string.Create(c, $"<text x=\"16\" y=\"{(Top + Bottom) / 2:F1}\" text-anchor=\"middle\" transform=\"rotate(-90 16 {(Top + Bottom) / 2:F1})\">TPR at p &lt;= {alpha:G1}</text>"));
+        s.AppendLine(string.Create(c, $"<text x=\"16\" y=\"{(Top + Bottom) / 2:F1}\" text-anchor=\"middle\" transform=\"rotate(-90 16 {(Top + Bottom) / 2:F1})\">TPR at p &lt;= {Alpha(alpha)}</text>"));
 
         // One polyline per attack, with markers at the measured points, and the legend.
         for (int r = 0; r < scheme.Rows.Count; r++)
@@ -78,6 +78,8 @@ internal static class EvaluationSvg
         s.AppendLine("</svg>");
         return s.ToString();
     }
+
+    private static string Alpha(double alpha) => string.Create(CultureInfo.InvariantCulture, $"1e{Math.Log10(alpha):F0}");
 
     private static string Escape(string text) => SecurityElement.Escape(text) ?? "";
 }
