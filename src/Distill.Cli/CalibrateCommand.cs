@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -41,7 +42,7 @@ internal static class CalibrateCommand
         var c = CultureInfo.InvariantCulture;
         var s = new StringBuilder();
         s.AppendLine(string.Create(c, $"Calibration of key {report.KeyId} ({report.Scheme}) on {report.Texts} text(s): {report.Tokens:N0} tokens, {report.DistinctTokens:N0} distinct; deduplication {(report.Options.Deduplicate ? "on" : "off")}."));
-        s.AppendLine(string.Create(c, $"False positives (p <= alpha) per passage length, with exact {report.Options.Confidence:P0} intervals:"));
+        s.AppendLine(string.Create(c, $"False positives (p <= alpha) per passage length, with exact {Percent(report.Options.Confidence, 0)} intervals:"));
         s.AppendLine();
         s.Append(string.Create(c, $"{"tokens",6} {"passages",9} {"dedup loss",10} {"smallest p",10}"));
         foreach (double alpha in report.Options.Alphas)
@@ -52,12 +53,12 @@ internal static class CalibrateCommand
         s.AppendLine();
         foreach (CalibrationBucket bucket in report.Buckets)
         {
-            s.Append(string.Create(c, $"{bucket.Length,6} {bucket.Passages,9} {bucket.DeduplicationLoss,10:P1} {(bucket.Passages > 0 ? DetectCommand.FormatP(bucket.MinLog10PValue) : "-"),10}"));
+            s.Append(string.Create(c, $"{bucket.Length,6} {bucket.Passages,9} {Percent(bucket.DeduplicationLoss, 1),10} {(bucket.Passages > 0 ? DetectCommand.FormatP(bucket.MinLog10PValue) : "-"),10}"));
             foreach (CalibrationRate rate in bucket.Rates)
             {
                 string cell = rate.Passages == 0
                     ? "-"
-                    : string.Create(c, $"{rate.FalsePositives} ({rate.Rate:P2}; {rate.Lower:P2}-{rate.Upper:P2}){(rate.IsMeasurable ? "" : " *")}");
+                    : string.Create(c, $"{rate.FalsePositives} ({Percent(rate.Rate, 2)}; {Percent(rate.Lower, 2)}-{Percent(rate.Upper, 2)}){(rate.IsMeasurable ? "" : " *")}");
                 s.Append(string.Create(c, $"  {cell,-30}"));
             }
 
@@ -79,7 +80,7 @@ internal static class CalibrateCommand
             }
         }
 
-        return s.ToString().TrimEnd();
+        return string.Join(Environment.NewLine, s.ToString().TrimEnd().Split('\n').Select(line => line.TrimEnd()));
     }
 
     private static string ToJson(CalibrationReport report)
@@ -159,4 +160,7 @@ internal static class CalibrateCommand
 
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
+
+    private static string Percent(double value, int digits) =>
+        (value * 100).ToString("F" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) + "%";
 }

@@ -37,7 +37,7 @@ public static class CalibrationRun
     /// <summary>Below this mean fraction of distinct tokens per window, the text is reported as low-entropy.</summary>
     public const double LowEntropyThreshold = 0.3;
 
-    /// <summary>Above this fraction of tokens skipped as repeated in a bucket, the text is reported as repetitive.</summary>
+    /// <summary>Above this fraction of tokens skipped as repeated in the bucket nearest 128 tokens, the text is reported as repetitive.</summary>
     public const double RepetitiveThreshold = 0.5;
 
     /// <summary>Encodes texts with a tokenizer and measures the false-positive rates on them.</summary>
@@ -202,21 +202,22 @@ public static class CalibrationRun
                 "Deduplication is off: repeated (context, token) pairs are scored again, so p-values on repetitive text are not valid and the rates below can exceed alpha for that reason alone."));
         }
 
-        CalibrationBucket[] repetitive = [.. buckets.Where(b => b.Passages > 0 && b.DeduplicationLoss > RepetitiveThreshold)];
-        if (repetitive.Length > 0)
+        // Judged at the bucket nearest 128 tokens: longer passages of ordinary prose lose more to deduplication
+        // under context-free schemes (Unigram scores each distinct token once), which is not repetition.
+        CalibrationBucket? judged = buckets.Where(b => b.Passages > 0).MinBy(b => Math.Abs(Math.Log((double)b.Length / DistinctWindow)));
+        if (judged is not null && judged.DeduplicationLoss > RepetitiveThreshold)
         {
-            CalibrationBucket worst = repetitive.MaxBy(b => b.DeduplicationLoss)!;
             warnings.Add(new CalibrationWarning(
                 CalibrationWarningKind.Repetitive,
-                string.Create(culture, $"The text is repetitive: deduplication removes {worst.DeduplicationLoss:P0} of the scoreable tokens of {worst.Length}-token passages (more than {RepetitiveThreshold:P0} in buckets {string.Join(", ", repetitive.Select(b => b.Length))}). Such text carries little evidence for any key: watermarked text like it would be hard to detect, and its false-positive rate says little about ordinary text."),
-                worst.Length));
+                string.Create(culture, $"The text is repetitive: deduplication removes {Percent(judged.DeduplicationLoss, 0)} of the scoreable tokens of {judged.Length}-token passages (more than {Percent(RepetitiveThreshold, 0)}). Such text carries little evidence for any key: watermarked text like it would be hard to detect, and its false-positive rate says little about ordinary text."),
+                judged.Length));
         }
 
         if (distinctFraction < LowEntropyThreshold)
         {
             warnings.Add(new CalibrationWarning(
                 CalibrationWarningKind.LowEntropy,
-                string.Create(culture, $"The text has low entropy: on average only {distinctFraction:P0} of the tokens in a {DistinctWindow}-token window are distinct (running prose has about 60%). Lists, tables and repeated characters carry little evidence for the scheme.")));
+                string.Create(culture, $"The text has low entropy: on average only {Percent(distinctFraction, 0)} of the tokens in a {DistinctWindow}-token window are distinct (running prose has about 60%). Lists, tables and repeated characters carry little evidence for the scheme.")));
         }
 
         for (int a = 0; a < options.Alphas.Count; a++)
@@ -238,7 +239,7 @@ public static class CalibrationRun
             {
                 warnings.Add(new CalibrationWarning(
                     CalibrationWarningKind.AboveAlpha,
-                    string.Create(culture, $"{bucket.Length}-token passages at alpha {rate.Alpha:G3}: {rate.FalsePositives} of {rate.Passages} false positives ({rate.Rate:P2}, {rate.Confidence:P0} interval {rate.Lower:P2} to {rate.Upper:P2}) lie above alpha: the profile is not calibrated on this text at this threshold; use a smaller alpha for verdicts."),
+                    string.Create(culture, $"{bucket.Length}-token passages at alpha {rate.Alpha:G3}: {rate.FalsePositives} of {rate.Passages} false positives ({Percent(rate.Rate, 2)}, {Percent(rate.Confidence, 0)} interval {Percent(rate.Lower, 2)} to {Percent(rate.Upper, 2)}) lie above alpha: the profile is not calibrated on this text at this threshold; use a smaller alpha for verdicts."),
                     bucket.Length,
                     rate.Alpha));
             }
@@ -246,4 +247,7 @@ public static class CalibrationRun
 
         return warnings;
     }
+
+    private static string Percent(double value, int digits) =>
+        (value * 100).ToString("F" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) + "%";
 }

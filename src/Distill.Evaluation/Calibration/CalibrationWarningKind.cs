@@ -3,7 +3,7 @@ namespace Distill.Evaluation.Calibration;
 /// <summary>What a <see cref="CalibrationWarning"/> is about.</summary>
 public enum CalibrationWarningKind
 {
-    /// <summary>Deduplication removes more than half of the scoreable tokens of a bucket's passages: the text repeats itself, and each passage carries little evidence.</summary>
+    /// <summary>Deduplication removes more than half of the scoreable tokens of the passages nearest 128 tokens: the text repeats itself, and each passage carries little evidence.</summary>
     Repetitive,
 
     /// <summary>The passages hold few distinct tokens (lists, tables, repeated characters): the text carries little evidence for any key.</summary>

@@ -6,6 +6,7 @@ using Distill.Evaluation.Tests.Watermark;
 using Distill.GreenList;
 using Distill.Statistics;
 using Distill.Tokenizers;
+using Distill.Unigram;
 using Xunit.Abstractions;
 
 namespace Distill.Evaluation.Tests.Calibration;
@@ -52,6 +53,19 @@ public sealed class CalibrationRunTests(ITestOutputHelper output)
             Assert.Contains("10,000", few.Message);
             Assert.Equal(report.Buckets.Count(b => b.Passages < 10_000), report.Buckets.Count(b => !b.Rates[2].IsMeasurable));
         }
+    }
+
+    [Fact]
+    public void A_context_free_scheme_on_prose_is_not_reported_as_repetitive()
+    {
+        // Unigram scores each distinct token once, so long passages of ordinary prose lose much to
+        // deduplication; the warning is judged at 128 tokens, where prose loses well under half.
+        var scheme = UnigramScheme.Create(RealText.Key(450), UnigramOptions.Default, RealText.Tokenizer.VocabularySize, RealText.Tokenizer.Name);
+        CalibrationReport report = CalibrationRun.RunTokens(scheme, HeldOut(40));
+        output.WriteLine(string.Join(", ", report.Buckets.Select(b => $"{b.Length}: {b.DeduplicationLoss:P1} lost, {b.Rates[0].FalsePositives}/{b.Passages} at 0.01")));
+        Assert.DoesNotContain(report.Warnings, w => w.Kind is CalibrationWarningKind.Repetitive or CalibrationWarningKind.LowEntropy);
+        Assert.True(report.Buckets[^1].DeduplicationLoss > report.Buckets[0].DeduplicationLoss);
+        Assert.All(report.Buckets, b => Assert.True(b.Rates[0].Rate <= 0.025));
     }
 
     [Fact]
@@ -114,7 +128,7 @@ public sealed class CalibrationRunTests(ITestOutputHelper output)
         KgwScheme scheme = Kgw(601, KgwOptions.Default);
         var generator = new TextGenerator(BuiltInModel.Model);
         int[] prompt = BrownCorpus.HeldOutPrompts(RealText.Tokenizer, 32, 400).First().Tokens.ToArray();
-        var tokens = new int[1024];
+        var tokens = new int[512];
         generator.Generate(prompt, tokens, new SamplingOptions { Seed = 3 }, scheme.CreateSession(prompt));
         CalibrationReport report = CalibrationRun.RunTokens(scheme, [tokens], new CalibrationOptions { Lengths = [128, 256] });
         Assert.Contains(report.Warnings, w => w.Kind == CalibrationWarningKind.AboveAlpha && w.Length == 256 && w.Alpha == 1e-2);
