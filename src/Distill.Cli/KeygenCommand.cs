@@ -1,14 +1,27 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
+using Distill.ExpEdit;
 using Distill.GreenList;
 using Distill.Tokenizers;
+using Distill.SynthId;
+using Distill.Unigram;
 
 namespace Distill.Cli;
 
 internal static class KeygenCommand
 {
-    private static readonly HashSet<string> s_values = ["out", "scheme", "gamma", "delta", "seeding", "context-width", "tokenizer", "self-hash-candidates"];
+    private static readonly HashSet<string> s_values =
+    [
+        "out", "scheme", "tokenizer",
+        "gamma", "delta", "seeding", "context-width", "self-hash-candidates",
+        "variants", "depth", "top-k", "context-history", "key-length", "block-length", "edit-penalty",
+    ];
+
     private static readonly HashSet<string> s_flags = ["force"];
+
+    /// <summary>The schemes keygen can create, in the order the usage text lists them.</summary>
+    internal static readonly string[] Schemes = [KgwScheme.SchemeName, UnigramScheme.SchemeName, SynthIdScheme.SchemeName, ExpEditScheme.SchemeName];
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout)
     {
@@ -19,39 +32,116 @@ internal static class KeygenCommand
         }
 
         string path = a.Require("out");
-        string scheme = a.Get("scheme") ?? KgwScheme.SchemeName;
-        if (scheme != KgwScheme.SchemeName)
-        {
-            throw new UsageException($"--scheme '{scheme}' is not supported (supported: kgw).");
-        }
-
-        KgwOptions options = ReadKgwOptions(a);
+        string schemeName = a.Get("scheme") ?? KgwScheme.SchemeName;
         string tokenizerName = a.Get("tokenizer") ?? TextTokenizer.DefaultName;
         if (!((IList<string>)TextTokenizer.SupportedNames).Contains(tokenizerName))
         {
             throw new UsageException($"--tokenizer '{tokenizerName}' is not supported (supported: {string.Join(", ", TextTokenizer.SupportedNames)}).");
         }
 
-        TextTokenizer tokenizer = TextTokenizer.Create(tokenizerName);
-        WatermarkKey key = WatermarkKey.Generate();
-        var kgw = KgwScheme.Create(key, options, tokenizer.VocabularySize, tokenizer.Name);
-        var profile = new WatermarkProfile(kgw.Descriptor, key);
         if (File.Exists(path) && !a.Has("force"))
         {
             throw new IOException($"'{path}' already exists; pass --force to replace it.");
         }
 
+        TextTokenizer tokenizer = TextTokenizer.Create(tokenizerName);
+        WatermarkKey key = WatermarkKey.Generate();
+        WatermarkScheme scheme;
+        try
+        {
+            scheme = Create(schemeName, a, key, tokenizer);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException(CliApp.OneLine(ex.Message));
+        }
+
+        var profile = new WatermarkProfile(scheme.Descriptor, key);
         profile.Save(path, overwrite: a.Has("force"));
-        stdout.WriteLine($"Wrote {path}: key {key.KeyId}, kgw v{KgwScheme.Version} ({Describe(options)}), tokenizer {tokenizer.Name}, descriptor {kgw.Descriptor.Hash}.");
+        SchemeDescriptor d = scheme.Descriptor;
+        stdout.WriteLine($"Wrote {path}: key {key.KeyId}, {d.Scheme} v{d.SchemeVersion} ({Describe(d)}), tokenizer {tokenizer.Name}, descriptor {d.Hash}.");
         stdout.WriteLine("Keep this file secret: anyone who holds it can detect and forge the watermark.");
         return CliApp.Success;
     }
 
-    internal static string Describe(KgwOptions o) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{o.Seeding.ToString().ToLowerInvariant()} h={o.ContextWidth}, gamma={o.Gamma}, delta={o.Delta}");
+    /// <summary>The parameters of a descriptor in one line.</summary>
+    internal static string Describe(SchemeDescriptor d) => d.Kgw is { } o
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{o.Seeding.ToString().ToLowerInvariant()} h={o.ContextWidth}, gamma={o.Gamma}, delta={o.Delta}")
+        : Parameters((object?)d.Unigram ?? (object?)d.Gumbel ?? (object?)d.SynthId ?? d.ExpEdit);
+
+    // "UnigramOptions { Gamma = 0.5, Delta = 2 }" -> "gamma=0.5, delta=2".
+    private static string Parameters(object? options)
+    {
+        string text = options?.ToString() ?? "";
+        int open = text.IndexOf('{', StringComparison.Ordinal), close = text.LastIndexOf('}');
+        if (open < 0 || close < open)
+        {
+            return text;
+        }
+
+        var parts = new List<string>();
+        foreach (string part in text[(open + 1)..close].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            string[] pair = part.Split(" = ", 2);
+            parts.Add(pair.Length == 2 ? $"{char.ToLowerInvariant(pair[0][0])}{pair[0][1..]}={pair[1]}" : part);
+        }
+
+        return string.Join(", ", parts);
+    }
+
+    private static WatermarkScheme Create(string scheme, Arguments a, WatermarkKey key, TextTokenizer tokenizer)
+    {
+        switch (scheme)
+        {
+            case KgwScheme.SchemeName:
+                return KgwScheme.Create(key, ReadKgwOptions(a), tokenizer.VocabularySize, tokenizer.Name);
+            case UnigramScheme.SchemeName:
+                Only(a, scheme, "gamma", "delta");
+                var unigram = new UnigramOptions
+                {
+                    Gamma = a.GetDouble("gamma", UnigramOptions.Default.Gamma),
+                    Delta = a.GetDouble("delta", UnigramOptions.Default.Delta),
+                };
+                return UnigramScheme.Create(key, unigram, tokenizer.VocabularySize, tokenizer.Name);
+            case SynthIdScheme.SchemeName:
+                Only(a, scheme, "depth", "context-width", "top-k", "context-history");
+                var synthId = new SynthIdOptions
+                {
+                    Depth = a.GetInt("depth", SynthIdOptions.Default.Depth),
+                    ContextWidth = a.GetInt("context-width", SynthIdOptions.Default.ContextWidth),
+                    TopK = a.GetInt("top-k", SynthIdOptions.Default.TopK),
+                    ContextHistory = a.GetInt("context-history", SynthIdOptions.Default.ContextHistory),
+                };
+                return SynthIdScheme.Create(key, synthId, tokenizer.VocabularySize, tokenizer.Name);
+            case ExpEditScheme.SchemeName:
+                Only(a, scheme, "key-length", "block-length", "edit-penalty");
+                var expEdit = new ExpEditOptions
+                {
+                    KeyLength = a.GetInt("key-length", ExpEditOptions.Default.KeyLength),
+                    BlockLength = a.GetInt("block-length", ExpEditOptions.Default.BlockLength),
+                    EditPenalty = a.GetDouble("edit-penalty", ExpEditOptions.Default.EditPenalty),
+                };
+                return ExpEditScheme.Create(key, expEdit, tokenizer.VocabularySize, tokenizer.Name);
+            default:
+                throw new UsageException($"--scheme '{scheme}' is not supported (supported: {string.Join(", ", Schemes)}).");
+        }
+    }
+
+    // Refuses parameters of other schemes, so that "--scheme unigram --context-width 3" is not silently ignored.
+    private static void Only(Arguments a, string scheme, params string[] allowed)
+    {
+        foreach (string name in s_values)
+        {
+            if (name is not ("out" or "scheme" or "tokenizer") && Array.IndexOf(allowed, name) < 0 && a.Has(name))
+            {
+                throw new UsageException($"--{name} does not apply to --scheme {scheme} (its parameters: {(allowed.Length == 0 ? "none" : "--" + string.Join(", --", allowed))}).");
+            }
+        }
+    }
 
     private static KgwOptions ReadKgwOptions(Arguments a)
     {
+        Only(a, KgwScheme.SchemeName, "gamma", "delta", "seeding", "context-width", "self-hash-candidates");
         KgwSeeding seeding = (a.Get("seeding") ?? "selfhash").ToLowerInvariant() switch
         {
             "selfhash" => KgwSeeding.SelfHash,
@@ -59,22 +149,15 @@ internal static class KeygenCommand
             var other => throw new UsageException($"--seeding '{other}' is not one of selfhash, lefthash."),
         };
         int defaultWidth = seeding == KgwSeeding.SelfHash ? 4 : 1;
-        try
+        var options = new KgwOptions
         {
-            var options = new KgwOptions
-            {
-                Gamma = a.GetDouble("gamma", KgwOptions.Default.Gamma),
-                Delta = a.GetDouble("delta", KgwOptions.Default.Delta),
-                Seeding = seeding,
-                ContextWidth = a.GetInt("context-width", defaultWidth),
-                SelfHashCandidates = a.GetInt("self-hash-candidates", KgwOptions.Default.SelfHashCandidates),
-            };
-            options.Validate();
-            return options;
-        }
-        catch (System.ArgumentException ex)
-        {
-            throw new UsageException(CliApp.OneLine(ex.Message));
-        }
+            Gamma = a.GetDouble("gamma", KgwOptions.Default.Gamma),
+            Delta = a.GetDouble("delta", KgwOptions.Default.Delta),
+            Seeding = seeding,
+            ContextWidth = a.GetInt("context-width", defaultWidth),
+            SelfHashCandidates = a.GetInt("self-hash-candidates", KgwOptions.Default.SelfHashCandidates),
+        };
+        options.Validate();
+        return options;
     }
 }

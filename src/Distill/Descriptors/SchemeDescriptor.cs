@@ -47,4 +47,30 @@ public sealed partial record SchemeDescriptor
 
     /// <summary>Gets the parameters record of whichever scheme the descriptor is for (for messages).</summary>
     internal object? Parameters => (object?)Kgw ?? (object?)Unigram ?? (object?)Gumbel ?? (object?)SynthId ?? ExpEdit;
+
+    /// <summary>
+    /// Checks, for a scheme's <c>FromDescriptor</c>, that <paramref name="descriptor"/> is one of that scheme and
+    /// version, carries its parameters, and names <paramref name="key"/>.
+    /// </summary>
+    /// <exception cref="System.ArgumentException">Another scheme, no parameters, or another key.</exception>
+    /// <exception cref="System.NotSupportedException">Another scheme or PRF version.</exception>
+    internal static void CheckFor(SchemeDescriptor descriptor, string scheme, int version, int prfVersion, object? parameters, WatermarkKey key)
+    {
+        System.ArgumentNullException.ThrowIfNull(descriptor);
+        System.ArgumentNullException.ThrowIfNull(key);
+        if (descriptor.Scheme != scheme || parameters is null)
+        {
+            throw new System.ArgumentException($"The descriptor is for scheme '{descriptor.Scheme}', not '{scheme}'.", nameof(descriptor));
+        }
+
+        if (descriptor.SchemeVersion != version || descriptor.PrfVersion != prfVersion)
+        {
+            throw new System.NotSupportedException($"{scheme} version {descriptor.SchemeVersion} with PRF version {descriptor.PrfVersion} is not supported by this release of Distill (it implements version {version}, PRF {prfVersion}).");
+        }
+
+        if (descriptor.KeyId != key.KeyId)
+        {
+            throw new System.ArgumentException($"The descriptor names key {descriptor.KeyId}, but the key given is {key.KeyId}.", nameof(key));
+        }
+    }
 }

@@ -57,7 +57,9 @@ public sealed class WatermarkProfile
     {
         { Scheme: KgwScheme.SchemeName, SchemeVersion: KgwScheme.Version, PrfVersion: Prf.PrfV1.Version } => KgwScheme.FromDescriptor(Descriptor, Key),
         { Scheme: KgwScheme.SchemeName } => throw new NotSupportedException($"KGW version {Descriptor.SchemeVersion} with PRF version {Descriptor.PrfVersion} is not supported by this release of Distill (it implements KGW version {KgwScheme.Version}, PRF version {Prf.PrfV1.Version})."),
+        { Scheme: ExpEdit.ExpEditScheme.SchemeName } => ExpEdit.ExpEditScheme.FromDescriptor(Descriptor, Key),
         { Scheme: Unigram.UnigramScheme.SchemeName } => Unigram.UnigramScheme.FromDescriptor(Descriptor, Key),
+        { Scheme: SynthId.SynthIdScheme.SchemeName } => SynthId.SynthIdScheme.FromDescriptor(Descriptor, Key),
         _ => throw new NotSupportedException($"Scheme '{Descriptor.Scheme}' is not supported by this release of Distill."),
     };
 

@@ -72,24 +72,11 @@ internal static class BinomialLocalizer
             }
         }
 
-        candidates.Sort(static (a, b) => a.LogP != b.LogP ? a.LogP.CompareTo(b.LogP) : a.Start.CompareTo(b.Start));
         var spans = new List<WatermarkedSpan>();
-        var taken = new List<(int Start, int End)>();
         double log10Windows = Math.Log10(windows);
-        foreach (var (logP, start, length) in candidates)
+        foreach (var (logP, start, length) in ScoreLocalizer.SelectDisjoint(candidates, options.MaximumSpans))
         {
-            if (spans.Count >= options.MaximumSpans)
-            {
-                break;
-            }
-
             int end = start + length;
-            if (taken.Exists(t => start < t.End && t.Start < end))
-            {
-                continue;
-            }
-
-            taken.Add((start, end));
 
             // Shown from the first to the last green token of the window; the p-value is the window's.
             int first = start, last = end - 1;

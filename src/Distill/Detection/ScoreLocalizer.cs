@@ -68,24 +68,11 @@ internal static class ScoreLocalizer
             }
         }
 
-        candidates.Sort(static (a, b) => a.LogP != b.LogP ? a.LogP.CompareTo(b.LogP) : a.Start.CompareTo(b.Start));
         var spans = new List<WatermarkedSpan>();
-        var taken = new List<(int Start, int End)>();
         double log10Windows = Math.Log10(windows);
-        foreach (var (logP, start, length) in candidates)
+        foreach (var (logP, start, length) in SelectDisjoint(candidates, options.MaximumSpans))
         {
-            if (spans.Count >= options.MaximumSpans)
-            {
-                break;
-            }
-
             int end = start + length;
-            if (taken.Exists(t => start < t.End && t.Start < end))
-            {
-                continue;
-            }
-
-            taken.Add((start, end));
             double log10P = logP / Math.Log(10.0);
             spans.Add(new WatermarkedSpan(positions[start], positions[end - 1] + 1, length, 0, Math.Min(0.0, log10P + log10Windows), log10P)
             {
@@ -94,5 +81,30 @@ internal static class ScoreLocalizer
         }
 
         return new LocalizationResult(spans, windows, n, options.Alpha);
+    }
+
+    /// <summary>
+    /// The most significant candidates that overlap no more significant one, at most
+    /// <paramref name="maximum"/> of them: sorted by p-value, then by start (candidates are sorted in place).
+    /// </summary>
+    internal static List<(double LogP, int Start, int Length)> SelectDisjoint(List<(double LogP, int Start, int Length)> candidates, int maximum)
+    {
+        candidates.Sort(static (a, b) => a.LogP != b.LogP ? a.LogP.CompareTo(b.LogP) : a.Start.CompareTo(b.Start));
+        var chosen = new List<(double LogP, int Start, int Length)>();
+        foreach (var candidate in candidates)
+        {
+            if (chosen.Count >= maximum)
+            {
+                break;
+            }
+
+            int start = candidate.Start, end = candidate.Start + candidate.Length;
+            if (!chosen.Exists(t => start < t.Start + t.Length && t.Start < end))
+            {
+                chosen.Add(candidate);
+            }
+        }
+
+        return chosen;
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.IO;
 using Distill.Detection;
 using Distill.GreenList;
@@ -98,22 +99,8 @@ public sealed class UnigramScheme : WatermarkScheme, IGreenListScoring
     {
         ArgumentNullException.ThrowIfNull(descriptor);
         ArgumentNullException.ThrowIfNull(key);
-        if (descriptor.Scheme != SchemeName || descriptor.Unigram is null)
-        {
-            throw new ArgumentException($"The descriptor is for scheme '{descriptor.Scheme}', not '{SchemeName}'.", nameof(descriptor));
-        }
-
-        if (descriptor.SchemeVersion != Version || descriptor.PrfVersion != PrfV1.Version)
-        {
-            throw new NotSupportedException($"Unigram version {descriptor.SchemeVersion} with PRF version {descriptor.PrfVersion} is not supported by this release of Distill (it implements version {Version}, PRF {PrfV1.Version}).");
-        }
-
-        if (descriptor.KeyId != key.KeyId)
-        {
-            throw new ArgumentException($"The descriptor names key {descriptor.KeyId}, but the key given is {key.KeyId}.", nameof(key));
-        }
-
-        return Create(key, descriptor.Unigram, descriptor.VocabularySize, descriptor.Tokenizer);
+        SchemeDescriptor.CheckFor(descriptor, SchemeName, Version, PrfV1.Version, descriptor.Unigram, key);
+        return Create(key, descriptor.Unigram!, descriptor.VocabularySize, descriptor.Tokenizer);
     }
 
     /// <inheritdoc />
@@ -185,17 +172,63 @@ public sealed class UnigramScheme : WatermarkScheme, IGreenListScoring
     private DetectionResult ScoreDocument(ReadOnlySpan<int> tokens, Span<TokenScore> destination, DetectionOptions options)
     {
         var counts = default(GreenListCounts);
-        SeedTokenSet? seen = options.Deduplicate ? new SeedTokenSet(tokens.Length, pooled: true) : null;
+        if (!options.Deduplicate)
+        {
+            Score(tokens, null, ref counts, destination);
+            return new DetectionResult(Descriptor, counts, EffectiveGamma, options.Deduplicate, options.MinimumScoredTokens);
+        }
+
+        // One document: a bit per vocabulary id (25 KiB at 200,019) marks the tokens already scored.
+        int words = (VocabularySize + 63) / 64;
+        ulong[] seen = ArrayPool<ulong>.Shared.Rent(words);
         try
         {
-            Score(tokens, seen, ref counts, destination);
+            Array.Clear(seen, 0, words);
+            ScoreOnce(tokens, seen, ref counts, destination);
         }
         finally
         {
-            seen?.ReturnToPool();
+            ArrayPool<ulong>.Shared.Return(seen);
         }
 
         return new DetectionResult(Descriptor, counts, EffectiveGamma, options.Deduplicate, options.MinimumScoredTokens);
+    }
+
+    private void ScoreOnce(ReadOnlySpan<int> tokens, ulong[] seen, ref GreenListCounts counts, Span<TokenScore> destination)
+    {
+        counts.Tokens += tokens.Length;
+        ulong seed = Seed;
+        uint threshold = Threshold;
+        bool write = !destination.IsEmpty;
+        long scored = 0, green = 0;
+        for (int i = 0; i < tokens.Length; i++)
+        {
+            int token = tokens[i];
+            ref ulong word = ref seen[token >> 6];
+            ulong bit = 1UL << (token & 63);
+            if ((word & bit) != 0)
+            {
+                if (write)
+                {
+                    destination[i] = TokenScore.Repeated;
+                }
+
+                continue;
+            }
+
+            word |= bit;
+            bool isGreen = PrfV1.GreenValue(seed, token) < threshold;
+            scored++;
+            green += isGreen ? 1 : 0;
+            if (write)
+            {
+                destination[i] = isGreen ? TokenScore.Green : TokenScore.Red;
+            }
+        }
+
+        counts.Scored += scored;
+        counts.Green += green;
+        counts.SkippedRepeated += tokens.Length - scored;
     }
 
     // Every token has its full (empty) context. Deduplicated entries are stored with seed 0, never

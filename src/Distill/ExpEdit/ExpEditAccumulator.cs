@@ -1,0 +1,324 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Hashing;
+using System.Text;
+using System.Threading.Tasks;
+using Distill.Detection;
+
+namespace Distill.ExpEdit;
+
+/// <summary>
+/// A corpus-level EXP-edit permutation test that grows document by document and merges by addition:
+/// the statistic is the sum of the documents' alignment costs, recomputed under the same N fresh key
+/// sequences for every document.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The state is the observed sum and the N fresh-key sums (N + 1 numbers, whatever the corpus size);
+/// p = (1 + #{fresh sum &lt;= observed sum}) / (1 + N). The real key and the fresh keys are
+/// exchangeable whenever the texts do not depend on the key, so the p-value is exact for the corpus
+/// as a whole, however the documents depend on each other. Fisher's combination of per-document
+/// p-values would not be: every document is tested against the same key, so two copies of one text
+/// give the same p-value twice, and the product is anti-conservative.
+/// </para>
+/// <para>
+/// Each document's cost is rounded to a multiple of 2^-20 (the same rounding for the real and the
+/// fresh keys, so the test stays exact) and summed in 64-bit integers: merging is exact, associative
+/// and commutative. Early stopping does not apply (every document is scored under all N keys).
+/// </para>
+/// </remarks>
+internal sealed class ExpEditAccumulator : WatermarkAccumulator
+{
+    private const double FixedScale = 1099511627776.0;
+    private static readonly byte[] s_magic = Encoding.ASCII.GetBytes("DSTLEXE1");
+
+    private readonly ExpEditScheme _scheme;
+    private readonly int _minimumScoredTokens;
+    private readonly ParallelOptions _parallel;
+    private readonly Int128[] _nullSums;
+    private readonly List<int> _open = [];
+    private Int128 _observedSum;
+    private long _documents;
+    private long _tokens;
+    private long _scored;
+
+    internal ExpEditAccumulator(ExpEditScheme scheme, DetectionOptions options, ExpEditDetectionOptions test)
+    {
+        _scheme = scheme;
+        _minimumScoredTokens = options.MinimumScoredTokens;
+        _parallel = new ParallelOptions { MaxDegreeOfParallelism = test.MaxDegreeOfParallelism };
+        _nullSums = new Int128[test.Resamples];
+    }
+
+    public override SchemeDescriptor Descriptor => _scheme.Descriptor;
+
+    /// <summary>Always <see langword="false"/>: the permutation test conditions on the texts and needs no deduplication.</summary>
+    public override bool Deduplicate => false;
+
+    public override long TokenCount => _tokens + _open.Count;
+
+    public override long ScoredTokens => _scored + _open.Count;
+
+    /// <summary>Gets the number of fresh key sequences N.</summary>
+    public int Resamples => _nullSums.Length;
+
+    /// <summary>Gets the number of documents scored.</summary>
+    public long Documents => _documents;
+
+    public override void Append(ReadOnlySpan<int> tokens)
+    {
+        LogitsGuard.ValidateTokens(tokens, _scheme.VocabularySize, nameof(tokens));
+        foreach (int token in tokens)
+        {
+            _open.Add(token);
+        }
+    }
+
+    public override void Append(int token)
+    {
+        LogitsGuard.ValidateToken(token, _scheme.VocabularySize, nameof(token));
+        _open.Add(token);
+    }
+
+    public override void EndDocument()
+    {
+        if (_open.Count == 0)
+        {
+            return;
+        }
+
+        int[] text = [.. _open];
+        _open.Clear();
+        (Int128 observed, Int128[] nulls) = ScoreDocument(text);
+        _observedSum = checked(_observedSum + observed);
+        for (int r = 0; r < _nullSums.Length; r++)
+        {
+            _nullSums[r] = checked(_nullSums[r] + nulls[r]);
+        }
+
+        _documents++;
+        _tokens += text.Length;
+        _scored += text.Length;
+    }
+
+    public override void Merge(WatermarkAccumulator other)
+    {
+        ExpEditAccumulator typed = CheckMergeable<ExpEditAccumulator>(other);
+        if (typed.Resamples != Resamples)
+        {
+            throw new ArgumentException($"An accumulator with {typed.Resamples} resamples cannot be merged into one with {Resamples}.", nameof(other));
+        }
+
+        // Checked first, so that an overflow changes nothing.
+        Int128 observed = checked(_observedSum + typed._observedSum);
+        var sums = new Int128[Resamples];
+        for (int r = 0; r < sums.Length; r++)
+        {
+            sums[r] = checked(_nullSums[r] + typed._nullSums[r]);
+        }
+
+        sums.CopyTo(_nullSums, 0);
+        _observedSum = observed;
+        _documents += typed._documents;
+        _tokens += typed._tokens;
+        _scored += typed._scored;
+    }
+
+    /// <remarks>The open document (tokens appended since the last <see cref="EndDocument"/>) is scored too, without ending it.</remarks>
+    public override DetectionResult GetResult()
+    {
+        Int128 observedSum = _observedSum;
+        Int128[] nullSums = _nullSums;
+        if (_open.Count > 0)
+        {
+            (Int128 observed, Int128[] nulls) = ScoreDocument([.. _open]);
+            observedSum = checked(observedSum + observed);
+            for (int r = 0; r < nulls.Length; r++)
+            {
+                nulls[r] = checked(nulls[r] + _nullSums[r]);
+            }
+
+            nullSums = nulls;
+        }
+
+        int hits = 0;
+        foreach (Int128 s in nullSums)
+        {
+            if (s <= observedSum)
+            {
+                hits++;
+            }
+        }
+
+        var counts = new GreenListCounts { Tokens = TokenCount, Scored = ScoredTokens };
+        double log10P = Math.Log10(1.0 + hits) - Math.Log10(1.0 + Resamples);
+        return new DetectionResult(_scheme.Descriptor, counts, DetectionStatistic.EditAlignment, (double)observedSum / FixedScale, double.NaN, false, _minimumScoredTokens, 0.0, log10P);
+    }
+
+    public override void Reset()
+    {
+        Array.Clear(_nullSums);
+        _open.Clear();
+        _observedSum = 0;
+        _documents = 0;
+        _tokens = 0;
+        _scored = 0;
+    }
+
+    /// <summary>
+    /// Writes the state: magic <c>DSTLEXE1</c>, the descriptor hash, N (int32), the document, token and
+    /// scored counts (int64), the observed sum and the N fresh-key sums (int128 as low then high int64,
+    /// units of 2^-40), the open document's length (int32) and tokens (int32 each), then an XxHash64
+    /// checksum of all that, little-endian.
+    /// </summary>
+    public override void WriteTo(Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(s_magic);
+            writer.Write(Encoding.ASCII.GetBytes(Descriptor.Hash));
+            writer.Write(Resamples);
+            writer.Write(_documents);
+            writer.Write(_tokens);
+            writer.Write(_scored);
+            WriteInt128(writer, _observedSum);
+            foreach (Int128 s in _nullSums)
+            {
+                WriteInt128(writer, s);
+            }
+
+            writer.Write(_open.Count);
+            foreach (int token in _open)
+            {
+                writer.Write(token);
+            }
+        }
+
+        byte[] body = buffer.ToArray();
+        destination.Write(body);
+        Span<byte> checksum = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(checksum, XxHash64.HashToUInt64(body));
+        destination.Write(checksum);
+    }
+
+    internal static ExpEditAccumulator ReadFrom(Stream source, ExpEditScheme scheme, DetectionOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(scheme);
+        using var buffer = new MemoryStream();
+        source.CopyTo(buffer);
+        byte[] data = buffer.ToArray();
+        const int header = 8 + 16 + 4 + (3 * 8) + 16;
+        if (data.Length < header + 4 + 8)
+        {
+            throw new InvalidDataException("The accumulator data is truncated.");
+        }
+
+        ReadOnlySpan<byte> body = data.AsSpan(0, data.Length - 8);
+        if (XxHash64.HashToUInt64(body) != BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(data.Length - 8)))
+        {
+            throw new InvalidDataException("The accumulator data is corrupt (checksum mismatch).");
+        }
+
+        if (!body[..s_magic.Length].SequenceEqual(s_magic))
+        {
+            throw new InvalidDataException("The data is not a Distill EXP-edit accumulator.");
+        }
+
+        string hash = Encoding.ASCII.GetString(body.Slice(s_magic.Length, 16));
+        if (hash != scheme.Descriptor.Hash)
+        {
+            throw new DescriptorMismatchException($"The accumulator was written under descriptor {hash}, but the scheme's descriptor is {scheme.Descriptor.Hash}.");
+        }
+
+        int resamples = BinaryPrimitives.ReadInt32LittleEndian(body[24..]);
+        long sumsEnd = header + (16L * Math.Max(0, resamples));
+        if (resamples is < 1 or > 100_000_000 || body.Length < sumsEnd + 4)
+        {
+            throw new InvalidDataException("The accumulator data is inconsistent.");
+        }
+
+        int open = BinaryPrimitives.ReadInt32LittleEndian(body[(int)sumsEnd..]);
+        if (open < 0 || body.Length != sumsEnd + 4 + (4L * open))
+        {
+            throw new InvalidDataException("The accumulator data is inconsistent.");
+        }
+
+        var accumulator = new ExpEditAccumulator(scheme, options ?? DetectionOptions.Default, new ExpEditDetectionOptions { Resamples = resamples });
+        long documents = BinaryPrimitives.ReadInt64LittleEndian(body[28..]);
+        long tokens = BinaryPrimitives.ReadInt64LittleEndian(body[36..]);
+        long scored = BinaryPrimitives.ReadInt64LittleEndian(body[44..]);
+        Int128 observed = ReadInt128(body[52..]);
+        bool sumsZero = observed == 0;
+        for (int r = 0; r < resamples; r++)
+        {
+            Int128 s = ReadInt128(body[(header + (16 * r))..]);
+
+            // Costs are never positive, so neither is any sum.
+            if (s > 0)
+            {
+                throw new InvalidDataException("The accumulator data is inconsistent.");
+            }
+
+            sumsZero &= s == 0;
+            accumulator._nullSums[r] = s;
+        }
+
+        // Every scored document has at least one token and every token of a stored document is scored.
+        if (documents < 0 || tokens < 0 || scored != tokens || documents > tokens || observed > 0 || (documents == 0 && (tokens != 0 || !sumsZero)))
+        {
+            throw new InvalidDataException("The accumulator data is inconsistent.");
+        }
+
+        accumulator._documents = documents;
+        accumulator._tokens = tokens;
+        accumulator._scored = scored;
+        accumulator._observedSum = observed;
+        for (int i = 0; i < open; i++)
+        {
+            int token = BinaryPrimitives.ReadInt32LittleEndian(body[(int)(sumsEnd + 4 + (4L * i))..]);
+            if (token < 0 || token >= scheme.VocabularySize)
+            {
+                throw new InvalidDataException("The accumulator data is inconsistent.");
+            }
+
+            accumulator._open.Add(token);
+        }
+
+        return accumulator;
+    }
+
+    private static void WriteInt128(BinaryWriter writer, Int128 value)
+    {
+        writer.Write((ulong)(value & ulong.MaxValue));
+        writer.Write(unchecked((ulong)(long)(value >> 64)));
+    }
+
+    private static Int128 ReadInt128(ReadOnlySpan<byte> source) =>
+        new(BinaryPrimitives.ReadUInt64LittleEndian(source[8..]), BinaryPrimitives.ReadUInt64LittleEndian(source));
+
+    private (Int128 Observed, Int128[] Nulls) ScoreDocument(int[] text)
+    {
+        Int128 observed = ToFixed(_scheme.Statistic(text, 0).Cost);
+        var nulls = new Int128[_nullSums.Length];
+        Parallel.For(
+            0,
+            nulls.Length,
+            _parallel,
+            () => _scheme.RentScratch(text.Length),
+            (r, _, scratch) =>
+            {
+                ExpEditAlignment.FillCosts(_scheme.Key, r + 1, text, scratch);
+                nulls[r] = ToFixed(ExpEditAlignment.Minimize(scratch, (float)_scheme.Options.EditPenalty).Cost);
+                return scratch;
+            },
+            _scheme.ReturnScratch);
+        return (observed, nulls);
+    }
+
+    private static Int128 ToFixed(float cost) => (Int128)Math.Round(cost * FixedScale, MidpointRounding.ToEven);
+}
