@@ -37,7 +37,8 @@ internal static class CliApp
                     TPR against length for each scheme and attack with the built-in model, beside the
                     FPR on held-out human text: markdown tables and SVG plots written to DIR
                     (default ./evaluation). Defaults: 50 generations of 1000 tokens, 2000 human
-                    passages per length, seed 1.
+                    passages per length, seed 1, schemes kgw, kgw-lefthash, unigram, synthid
+                    (exp-edit only when named: its test is slow beyond 200 tokens).
           demo      [--seed N]
                     Generate, detect and localize with the built-in model and a fresh key.
 

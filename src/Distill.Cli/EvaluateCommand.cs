@@ -42,7 +42,7 @@ internal static class EvaluateCommand
             throw new UsageException("--max-tokens must be from 10 to 100000.");
         }
 
-        IReadOnlyList<EvaluationScheme> schemes = a.Get("schemes") is { } schemeNames ? Select(schemeNames, EvaluationSchemes.Select) : EvaluationSchemes.All;
+        IReadOnlyList<EvaluationScheme> schemes = a.Get("schemes") is { } schemeNames ? Select(schemeNames, EvaluationSchemes.Select) : EvaluationSchemes.Default;
         IReadOnlyList<EvaluationAttack> attacks = a.Get("attacks") is { } attackNames ? Select(attackNames, EvaluationAttack.Select) : EvaluationAttack.All;
         var options = new EvaluationOptions
         {

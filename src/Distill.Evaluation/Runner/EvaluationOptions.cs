@@ -13,14 +13,14 @@ public sealed record EvaluationOptions
     /// <summary>The standard columns: prefixes of 25, 50, 100, 200, 400 and 1,000 tokens.</summary>
     public static readonly IReadOnlyList<int> StandardLengths = [25, 50, 100, 200, 400, 1000];
 
-    private readonly IReadOnlyList<EvaluationScheme> _schemes = EvaluationSchemes.All;
+    private readonly IReadOnlyList<EvaluationScheme> _schemes = EvaluationSchemes.Default;
     private readonly IReadOnlyList<EvaluationAttack> _attacks = EvaluationAttack.All;
     private readonly int _generations = 50;
     private readonly int _maxTokens = 1000;
     private readonly int _humanPassages = 2000;
     private readonly int _maxDegreeOfParallelism = Environment.ProcessorCount;
 
-    /// <summary>Gets the schemes to evaluate; default <see cref="EvaluationSchemes.All"/>.</summary>
+    /// <summary>Gets the schemes to evaluate; default <see cref="EvaluationSchemes.Default"/>.</summary>
     /// <exception cref="ArgumentException">The list is empty or holds two schemes of the same name.</exception>
     public IReadOnlyList<EvaluationScheme> Schemes
     {

@@ -143,7 +143,7 @@ public static class EvaluationRunner
 
                         int n = lengths[l];
                         ReadOnlyMemory<int> attacked = Apply(attacks[a], a, context, tokens.AsMemory(0, n), emojiTokens.AsMemory(0, emoji ? n : 0), human[..n], attackSeed);
-                        DetectionResult result = scheme.Detect(attacked.Span);
+                        DetectionResult result = Detect(evaluated, scheme, attacked);
                         log10P[a, l, g] = result.Log10PValue;
                         attackedLength[a, l, g] = attacked.Length;
                     }
@@ -181,6 +181,9 @@ public static class EvaluationRunner
         return new SchemeEvaluation(evaluated, lengths, rows, human);
     }
 
+    private static DetectionResult Detect(EvaluationScheme evaluated, WatermarkScheme scheme, ReadOnlyMemory<int> tokens) =>
+        evaluated.Detect is { } detect ? detect(scheme, tokens) : scheme.Detect(tokens.Span);
+
     private static bool IsApplicable(EvaluationAttack attack, int length)
     {
         if (attack.Dilution is not { } dilution)
@@ -214,7 +217,7 @@ public static class EvaluationRunner
         Parallel.For(0, count, parallel, i =>
         {
             WatermarkScheme scheme = evaluated.Create(Key(options.Seed, "human", (lengthIndex * 1_000_000) + i), context.Tokenizer.VocabularySize, context.Tokenizer.Name);
-            log10P[i] = scheme.Detect(all[order[i]].Tokens.Span).Log10PValue;
+            log10P[i] = Detect(evaluated, scheme, all[order[i]].Tokens).Log10PValue;
         });
 
         int[] falsePositives = [.. EvaluationReport.Alphas.Select(alpha => log10P.Count(v => v <= Math.Log10(alpha)))];

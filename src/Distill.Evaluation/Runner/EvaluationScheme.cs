@@ -9,4 +9,11 @@ public sealed record EvaluationScheme(string Name, Func<WatermarkKey, int, strin
 {
     /// <summary>Gets the parameters in words, for the tables (for example <c>SelfHash h=4, gamma 0.25, delta 2</c>).</summary>
     public string Description { get; init; } = "";
+
+    /// <summary>
+    /// Gets the detector the runner uses, or <see langword="null"/> (the default) for
+    /// <see cref="WatermarkScheme.Detect"/>. Set it to choose another statistic or to keep a
+    /// detector that parallelizes internally on one thread (the runner already uses every core).
+    /// </summary>
+    public Func<WatermarkScheme, ReadOnlyMemory<int>, Detection.DetectionResult>? Detect { get; init; }
 }

@@ -114,6 +114,33 @@ public sealed class EvaluationRunnerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Every_scheme_runs_through_the_runner_and_detects_its_own_clean_text()
+    {
+        // A contract check for schemes added to the list: generation (also with forced emoji markers),
+        // every attack kind, detection and the human null, at a tiny size.
+        EvaluationReport report = EvaluationRunner.Run(new EvaluationOptions
+        {
+            Schemes = EvaluationSchemes.All,
+            Attacks = EvaluationAttack.Select(["none", "token-del-10", "word-sub-10", "paste-50-1", "emoji", "retokenize"]),
+            Generations = 3,
+            MaxTokens = 60,
+            HumanPassages = 40,
+            Seed = 11,
+        });
+        Assert.Equal(EvaluationSchemes.All.Select(s => s.Name), report.Schemes.Select(s => s.Scheme.Name));
+        Assert.Contains(report.Schemes, s => s.Scheme.Name == "synthid");
+        Assert.Contains(report.Schemes, s => s.Scheme.Name == "exp-edit");
+        Assert.DoesNotContain(EvaluationSchemes.Default, s => s.Name == "exp-edit");
+        foreach (SchemeEvaluation scheme in report.Schemes)
+        {
+            EvaluationCell clean = scheme.Rows[0].Cells[^1];
+            output.WriteLine($"{scheme.Scheme.Name}: clean 60 tokens {clean.Detected[0]}/3 at 1e-2, mean log10 p {clean.MeanLog10PValue:F1}; human {scheme.Human[^1].FalsePositives[0]}/40");
+            Assert.True(clean.Detected[0] >= 2, $"{scheme.Scheme.Name}: {clean.Detected[0]}/3 clean 60-token generations at 1e-2");
+            Assert.True(scheme.Human.All(h => h.FalsePositives[0] <= 4), scheme.Scheme.Name);
+        }
+    }
+
+    [Fact]
     public void Options_and_names_are_validated()
     {
         Assert.Throws<ArgumentException>(() => EvaluationSchemes.Select(["kgw", "nope"]));
