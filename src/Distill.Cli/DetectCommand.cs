@@ -61,7 +61,7 @@ internal static class DetectCommand
         return failures == 0 ? CliApp.Success : CliApp.Failure;
     }
 
-    private static IEnumerable<(JsonElement Id, string Text)> ReadDocuments(string input, TextReader stdin)
+    internal static IEnumerable<(JsonElement Id, string Text)> ReadDocuments(string input, TextReader stdin)
     {
         if (input == "-")
         {

@@ -1,0 +1,85 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using Distill.Evaluation.Runner;
+
+namespace Distill.Cli;
+
+/// <summary><c>distill evaluate</c>: TPR against length per scheme and attack, with the built-in model; tables and plots.</summary>
+internal static class EvaluateCommand
+{
+    public const string DefaultOut = "evaluation";
+
+    private static readonly HashSet<string> s_values = ["out", "seed", "generations", "max-tokens", "schemes", "attacks", "human", "threads"];
+    private static readonly HashSet<string> s_flags = [];
+
+    public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
+    {
+        Arguments a = Arguments.Parse(args, s_values, s_flags);
+        if (a.Positionals.Count > 0)
+        {
+            throw new UsageException($"evaluate takes no inputs ('{a.Positionals[0]}').");
+        }
+
+        var defaults = new EvaluationOptions();
+        long seed = a.GetLong("seed", (long)defaults.Seed);
+        int generations = a.GetInt("generations", defaults.Generations);
+        int maxTokens = a.GetInt("max-tokens", defaults.MaxTokens);
+        int human = a.GetInt("human", defaults.HumanPassages);
+        int threads = a.GetInt("threads", defaults.MaxDegreeOfParallelism);
+        if (seed < 0)
+        {
+            throw new UsageException("--seed must be at least 0.");
+        }
+
+        if (generations < 1 || human < 1 || threads < 1)
+        {
+            throw new UsageException("--generations, --human and --threads must be at least 1.");
+        }
+
+        if (maxTokens is < 10 or > 100_000)
+        {
+            throw new UsageException("--max-tokens must be from 10 to 100000.");
+        }
+
+        IReadOnlyList<EvaluationScheme> schemes = a.Get("schemes") is { } schemeNames ? Select(schemeNames, EvaluationSchemes.Select) : EvaluationSchemes.Default;
+        IReadOnlyList<EvaluationAttack> attacks = a.Get("attacks") is { } attackNames ? Select(attackNames, EvaluationAttack.Select) : EvaluationAttack.All;
+        var options = new EvaluationOptions
+        {
+            Seed = (ulong)seed,
+            Generations = generations,
+            MaxTokens = maxTokens,
+            HumanPassages = human,
+            MaxDegreeOfParallelism = threads,
+            Schemes = schemes,
+            Attacks = attacks,
+        };
+
+        string outDirectory = a.Get("out") ?? DefaultOut;
+        EvaluationReport report = EvaluationRunner.Run(options, line => stderr.WriteLine("distill: " + line));
+        foreach (string path in report.WriteTo(outDirectory))
+        {
+            stdout.WriteLine(path);
+        }
+
+        return CliApp.Success;
+    }
+
+    private static IReadOnlyList<T> Select<T>(string list, Func<IEnumerable<string>, IReadOnlyList<T>> select)
+    {
+        string[] names = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (names.Length == 0)
+        {
+            throw new UsageException("A list of names must not be empty.");
+        }
+
+        try
+        {
+            return select(names);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+    }
+}

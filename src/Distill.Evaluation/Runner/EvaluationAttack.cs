@@ -1,0 +1,83 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Distill.Evaluation.Attacks;
+
+namespace Distill.Evaluation.Runner;
+
+/// <summary>
+/// One attack of the evaluation grid: a name, a description, and how the runner applies it to a
+/// watermarked generation (the attacks themselves are in <see cref="Distill.Evaluation.Attacks"/>).
+/// </summary>
+/// <remarks>
+/// For a column of <c>n</c> tokens the attacker receives the first <c>n</c> generated tokens (or,
+/// for dilution, <c>round(f n)</c> of them pasted into <c>n</c> human tokens), so the attacked
+/// stream that is detected can be a few tokens longer or shorter than <c>n</c>. Instances are
+/// immutable and thread-safe.
+/// </remarks>
+public sealed class EvaluationAttack
+{
+    private EvaluationAttack(string name, string description, EvaluationAttackKind kind, EditRates? rates = null, DilutionOptions? dilution = null)
+    {
+        Name = name;
+        Description = description;
+        Kind = kind;
+        Rates = rates;
+        Dilution = dilution;
+    }
+
+    /// <summary>Gets no attack: the generated tokens as emitted.</summary>
+    public static EvaluationAttack None { get; } = new("none", "no attack (the generated tokens as emitted)", EvaluationAttackKind.None);
+
+    /// <summary>
+    /// Gets the grid: none; token substitution 10% and 30%, insertion 10%, deletion 10% (tokens drawn
+    /// from the model's seen vocabulary); word substitution 10% (words of held-out Brown
+    /// documents, through text); copy-paste dilution of 10%, 25% and 50% watermarked tokens in 1
+    /// and 3 segments into held-out human text; the emoji attack; retokenization through text.
+    /// </summary>
+    public static IReadOnlyList<EvaluationAttack> All { get; } =
+    [
+        None,
+        new("token-sub-10", "10% of tokens substituted", EvaluationAttackKind.TokenEdit, rates: new EditRates(substitution: 0.10)),
+        new("token-sub-30", "30% of tokens substituted", EvaluationAttackKind.TokenEdit, rates: new EditRates(substitution: 0.30)),
+        new("token-ins-10", "a token inserted before 10% of tokens", EvaluationAttackKind.TokenEdit, rates: new EditRates(insertion: 0.10)),
+        new("token-del-10", "10% of tokens deleted", EvaluationAttackKind.TokenEdit, rates: new EditRates(deletion: 0.10)),
+        new("word-sub-10", "10% of words substituted, through text", EvaluationAttackKind.WordEdit, rates: new EditRates(substitution: 0.10)),
+        new("paste-10-1", "10% watermarked, 1 segment in human text", EvaluationAttackKind.Dilution, dilution: new DilutionOptions(0.10, 1)),
+        new("paste-10-3", "10% watermarked, 3 segments in human text", EvaluationAttackKind.Dilution, dilution: new DilutionOptions(0.10, 3)),
+        new("paste-25-1", "25% watermarked, 1 segment in human text", EvaluationAttackKind.Dilution, dilution: new DilutionOptions(0.25, 1)),
+        new("paste-25-3", "25% watermarked, 3 segments in human text", EvaluationAttackKind.Dilution, dilution: new DilutionOptions(0.25, 3)),
+        new("paste-50-1", "50% watermarked, 1 segment in human text", EvaluationAttackKind.Dilution, dilution: new DilutionOptions(0.50, 1)),
+        new("paste-50-3", "50% watermarked, 3 segments in human text", EvaluationAttackKind.Dilution, dilution: new DilutionOptions(0.50, 3)),
+        new("emoji", "emoji attack (a marker after every word, then removed)", EvaluationAttackKind.Emoji),
+        new("retokenize", "decoded to text and encoded again", EvaluationAttackKind.Retokenization),
+    ];
+
+    /// <summary>Gets the name used on the command line and in tables, for example <c>token-sub-10</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>Gets the attack in words.</summary>
+    public string Description { get; }
+
+    internal EvaluationAttackKind Kind { get; }
+
+    internal EditRates? Rates { get; }
+
+    internal DilutionOptions? Dilution { get; }
+
+    /// <summary>Finds attacks by name.</summary>
+    /// <param name="names">Names from <see cref="All"/>.</param>
+    /// <returns>The attacks, in the order given.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="names"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A name is unknown.</exception>
+    public static IReadOnlyList<EvaluationAttack> Select(IEnumerable<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        return [.. names.Select(name => All.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase))
+            ?? throw new ArgumentException($"Unknown attack '{name}'. Attacks: {string.Join(", ", All.Select(a => a.Name))}.", nameof(names)))];
+    }
+
+    /// <summary>Returns <see cref="Name"/>.</summary>
+    /// <returns>The name.</returns>
+    public override string ToString() => Name;
+}

@@ -1,0 +1,62 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Distill.ExpEdit;
+using Distill.GreenList;
+using Distill.SynthId;
+using Distill.Unigram;
+
+namespace Distill.Evaluation.Runner;
+
+/// <summary>The schemes <see cref="EvaluationRunner"/> evaluates by default, each with its default parameters.</summary>
+public static class EvaluationSchemes
+{
+    private static readonly ExpEditDetectionOptions s_oneThread = new() { MaxDegreeOfParallelism = 1 };
+
+    /// <summary>Gets every scheme: <c>kgw</c> (SelfHash h=4), <c>kgw-lefthash</c> (LeftHash h=1), <c>unigram</c>, <c>synthid</c> and <c>exp-edit</c>, each with its defaults.</summary>
+    public static IReadOnlyList<EvaluationScheme> All { get; } =
+    [
+        new("kgw", (key, vocabularySize, tokenizer) => KgwScheme.Create(key, KgwOptions.Default, vocabularySize, tokenizer))
+        {
+            Description = "KGW, SelfHash h=4, gamma 0.25, delta 2",
+        },
+        new("kgw-lefthash", (key, vocabularySize, tokenizer) => KgwScheme.Create(key, KgwOptions.LeftHash, vocabularySize, tokenizer))
+        {
+            Description = "KGW, LeftHash h=1, gamma 0.25, delta 2",
+        },
+        new("unigram", (key, vocabularySize, tokenizer) => UnigramScheme.Create(key, UnigramOptions.Default, vocabularySize, tokenizer))
+        {
+            Description = "Unigram, gamma 0.5, delta 2",
+        },
+        new("synthid", (key, vocabularySize, tokenizer) => SynthIdScheme.Create(key, SynthIdOptions.Default, vocabularySize, tokenizer))
+        {
+            Description = "SynthID-Text, depth 30, context width 4, top-k 40, mean g-value detector",
+        },
+        new("exp-edit", (key, vocabularySize, tokenizer) => ExpEditScheme.Create(key, ExpEditOptions.Default, vocabularySize, tokenizer))
+        {
+            Description = "EXP-edit, key length 256, block length 256, 999 resamples (p-value floor 1e-3)",
+
+            // The permutation test runs its resamples on every core; the runner parallelizes over texts instead.
+            Detect = (scheme, tokens) => ((ExpEditScheme)scheme).Test(tokens.Span, null, s_oneThread).Result,
+        },
+    ];
+
+    /// <summary>
+    /// Gets the schemes a run evaluates unless told otherwise: <see cref="All"/> but <c>exp-edit</c>,
+    /// whose permutation test (999 resamples of a block alignment) takes over a minute per 400-token
+    /// text on one core; evaluate it on its own with <c>--max-tokens 200</c>.
+    /// </summary>
+    public static IReadOnlyList<EvaluationScheme> Default { get; } = [.. All.Where(s => s.Name != "exp-edit")];
+
+    /// <summary>Finds schemes by name.</summary>
+    /// <param name="names">Names from <see cref="All"/>.</param>
+    /// <returns>The schemes, in the order given.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="names"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A name is unknown.</exception>
+    public static IReadOnlyList<EvaluationScheme> Select(IEnumerable<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        return [.. names.Select(name => All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase))
+            ?? throw new ArgumentException($"Unknown scheme '{name}'. Schemes: {string.Join(", ", All.Select(s => s.Name))}.", nameof(names)))];
+    }
+}
