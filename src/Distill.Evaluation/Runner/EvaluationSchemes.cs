@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Distill.ExpEdit;
 using Distill.GreenList;
+using Distill.Gumbel;
 using Distill.SynthId;
 using Distill.Unigram;
 
@@ -13,7 +14,7 @@ public static class EvaluationSchemes
 {
     private static readonly ExpEditDetectionOptions s_oneThread = new() { MaxDegreeOfParallelism = 1 };
 
-    /// <summary>Gets every scheme: <c>kgw</c> (SelfHash h=4), <c>kgw-lefthash</c> (LeftHash h=1), <c>unigram</c>, <c>synthid</c> and <c>exp-edit</c>, each with its defaults.</summary>
+    /// <summary>Gets every scheme: <c>kgw</c> (SelfHash h=4), <c>kgw-lefthash</c> (LeftHash h=1), <c>unigram</c>, <c>gumbel</c>, <c>synthid</c> and <c>exp-edit</c>, each with its defaults.</summary>
     public static IReadOnlyList<EvaluationScheme> All { get; } =
     [
         new("kgw", (key, vocabularySize, tokenizer) => KgwScheme.Create(key, KgwOptions.Default, vocabularySize, tokenizer))
@@ -27,6 +28,10 @@ public static class EvaluationSchemes
         new("unigram", (key, vocabularySize, tokenizer) => UnigramScheme.Create(key, UnigramOptions.Default, vocabularySize, tokenizer))
         {
             Description = "Unigram, gamma 0.5, delta 2",
+        },
+        new("gumbel", (key, vocabularySize, tokenizer) => GumbelScheme.Create(key, GumbelOptions.Default, vocabularySize, tokenizer))
+        {
+            Description = "Gumbel-max, context width 4, one variant",
         },
         new("synthid", (key, vocabularySize, tokenizer) => SynthIdScheme.Create(key, SynthIdOptions.Default, vocabularySize, tokenizer))
         {
