@@ -16,8 +16,14 @@ internal static class CliApp
         Usage: distill <command> [options]
 
         Commands:
-          keygen    --out FILE [--scheme kgw] [--gamma G] [--delta D] [--seeding selfhash|lefthash]
-                    [--context-width H] [--tokenizer o200k_base|cl100k_base] [--force]
+          keygen    --out FILE [--scheme kgw|unigram|gumbel|synthid|exp-edit]
+                    [--tokenizer o200k_base|cl100k_base] [--force] and the scheme's parameters:
+                      kgw       [--gamma G] [--delta D] [--seeding selfhash|lefthash]
+                                [--context-width H] [--self-hash-candidates K]
+                      unigram   [--gamma G] [--delta D]
+                      gumbel    [--context-width H] [--variants K]
+                      synthid   [--depth M] [--context-width H] [--top-k K] [--context-history N]
+                      exp-edit  [--key-length N] [--block-length K] [--edit-penalty G]
                     Create a watermark profile (a new secret key and its parameters).
           generate  --key FILE (--prompt TEXT | --prompts FILE) [--max-tokens N] [--temperature T]
                     [--top-p P] [--top-k K] [--seed N] [--no-watermark] [--json]
@@ -37,8 +43,8 @@ internal static class CliApp
                     TPR against length for each scheme and attack with the built-in model, beside the
                     FPR on held-out human text: markdown tables and SVG plots written to DIR
                     (default ./evaluation). Defaults: 50 generations of 1000 tokens, 2000 human
-                    passages per length, seed 1, schemes kgw, kgw-lefthash, unigram, synthid
-                    (exp-edit only when named: its test is slow beyond 200 tokens).
+                    passages per length, seed 1, schemes kgw, kgw-lefthash, unigram, gumbel,
+                    synthid (exp-edit only when named: its test is slow beyond 200 tokens).
           demo      [--seed N]
                     Generate, detect and localize with the built-in model and a fresh key.
 
