@@ -1,5 +1,8 @@
 using System;
+using System.Buffers.Binary;
 using System.IO;
+using System.IO.Hashing;
+using System.Text;
 using Distill.Detection;
 
 namespace Distill;
@@ -99,5 +102,65 @@ public abstract class WatermarkAccumulator
         }
 
         return typed;
+    }
+
+    /// <summary>
+    /// Writes a state in the framing every accumulator shares: <paramref name="magic"/>, the 16 ASCII
+    /// digits of the descriptor hash, the payload, then the XxHash64 (little-endian) of all that.
+    /// </summary>
+    private protected static void WriteState(Stream destination, byte[] magic, SchemeDescriptor descriptor, Action<BinaryWriter> writePayload)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(magic);
+            writer.Write(Encoding.ASCII.GetBytes(descriptor.Hash));
+            writePayload(writer);
+        }
+
+        byte[] body = buffer.ToArray();
+        destination.Write(body);
+        Span<byte> checksum = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(checksum, XxHash64.HashToUInt64(body));
+        destination.Write(checksum);
+    }
+
+    /// <summary>
+    /// Reads a whole state written by <see cref="WriteState"/> and checks its framing: the length (at
+    /// least <paramref name="minimumPayload"/> payload bytes), the checksum, the magic and the
+    /// descriptor hash. The payload starts after the magic and the 16 hash digits and ends 8 bytes
+    /// before the end of the returned array.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Truncated, corrupt, or not an accumulator of this kind.</exception>
+    /// <exception cref="DescriptorMismatchException">Written under another descriptor.</exception>
+    private protected static byte[] ReadState(Stream source, byte[] magic, SchemeDescriptor descriptor, int minimumPayload, string kind)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        using var buffer = new MemoryStream();
+        source.CopyTo(buffer);
+        byte[] data = buffer.ToArray();
+        if (data.Length < magic.Length + 16 + minimumPayload + 8)
+        {
+            throw new InvalidDataException("The accumulator data is truncated.");
+        }
+
+        ReadOnlySpan<byte> body = data.AsSpan(0, data.Length - 8);
+        if (XxHash64.HashToUInt64(body) != BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(data.Length - 8)))
+        {
+            throw new InvalidDataException("The accumulator data is corrupt (checksum mismatch).");
+        }
+
+        if (!body[..magic.Length].SequenceEqual(magic))
+        {
+            throw new InvalidDataException($"The data is not a Distill {kind} accumulator.");
+        }
+
+        string hash = Encoding.ASCII.GetString(body.Slice(magic.Length, 16));
+        if (hash != descriptor.Hash)
+        {
+            throw new DescriptorMismatchException($"The accumulator was written under descriptor {hash}, but the scheme's descriptor is {descriptor.Hash}.");
+        }
+
+        return data;
     }
 }

@@ -2,7 +2,6 @@ using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
-using System.IO.Hashing;
 using System.Text;
 using System.Threading.Tasks;
 using Distill.Detection;
@@ -176,11 +175,8 @@ internal sealed class ExpEditAccumulator : WatermarkAccumulator
     public override void WriteTo(Stream destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        WriteState(destination, s_magic, Descriptor, writer =>
         {
-            writer.Write(s_magic);
-            writer.Write(Encoding.ASCII.GetBytes(Descriptor.Hash));
             writer.Write(Resamples);
             writer.Write(_documents);
             writer.Write(_tokens);
@@ -196,44 +192,16 @@ internal sealed class ExpEditAccumulator : WatermarkAccumulator
             {
                 writer.Write(token);
             }
-        }
-
-        byte[] body = buffer.ToArray();
-        destination.Write(body);
-        Span<byte> checksum = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(checksum, XxHash64.HashToUInt64(body));
-        destination.Write(checksum);
+        });
     }
 
     internal static ExpEditAccumulator ReadFrom(Stream source, ExpEditScheme scheme, DetectionOptions? options)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(scheme);
-        using var buffer = new MemoryStream();
-        source.CopyTo(buffer);
-        byte[] data = buffer.ToArray();
         const int header = 8 + 16 + 4 + (3 * 8) + 16;
-        if (data.Length < header + 4 + 8)
-        {
-            throw new InvalidDataException("The accumulator data is truncated.");
-        }
-
+        byte[] data = ReadState(source, s_magic, scheme.Descriptor, 48, "EXP-edit");
         ReadOnlySpan<byte> body = data.AsSpan(0, data.Length - 8);
-        if (XxHash64.HashToUInt64(body) != BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(data.Length - 8)))
-        {
-            throw new InvalidDataException("The accumulator data is corrupt (checksum mismatch).");
-        }
-
-        if (!body[..s_magic.Length].SequenceEqual(s_magic))
-        {
-            throw new InvalidDataException("The data is not a Distill EXP-edit accumulator.");
-        }
-
-        string hash = Encoding.ASCII.GetString(body.Slice(s_magic.Length, 16));
-        if (hash != scheme.Descriptor.Hash)
-        {
-            throw new DescriptorMismatchException($"The accumulator was written under descriptor {hash}, but the scheme's descriptor is {scheme.Descriptor.Hash}.");
-        }
 
         int resamples = BinaryPrimitives.ReadInt32LittleEndian(body[24..]);
         long sumsEnd = header + (16L * Math.Max(0, resamples));

@@ -1,7 +1,5 @@
 using System;
-using System.Buffers.Binary;
 using System.IO;
-using System.IO.Hashing;
 using System.Text;
 using Distill.Detection;
 
@@ -114,11 +112,8 @@ public sealed class GreenListAccumulator : WatermarkAccumulator
     public override void WriteTo(Stream destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        WriteState(destination, s_magic, Descriptor, writer =>
         {
-            writer.Write(s_magic);
-            writer.Write(Encoding.ASCII.GetBytes(Descriptor.Hash));
             writer.Write(Deduplicate);
             writer.Write(_counts.Tokens);
             writer.Write(_counts.SkippedPrefix);
@@ -133,13 +128,7 @@ public sealed class GreenListAccumulator : WatermarkAccumulator
                 writer.Write(token);
                 writer.Write(green);
             }
-        }
-
-        byte[] body = buffer.ToArray();
-        destination.Write(body);
-        Span<byte> checksum = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(checksum, XxHash64.HashToUInt64(body));
-        destination.Write(checksum);
+        });
     }
 
     /// <summary>Reads an accumulator written by <see cref="WriteTo"/> for <paramref name="scheme"/>.</summary>
@@ -159,30 +148,8 @@ public sealed class GreenListAccumulator : WatermarkAccumulator
     internal static GreenListAccumulator ReadFrom(Stream source, IGreenListScoring scheme, DetectionOptions? options)
     {
         ArgumentNullException.ThrowIfNull(source);
-        using var buffer = new MemoryStream();
-        source.CopyTo(buffer);
-        byte[] data = buffer.ToArray();
-        if (data.Length < s_magic.Length + 16 + 1 + (5 * 8) + 4 + 8)
-        {
-            throw new InvalidDataException("The accumulator data is truncated.");
-        }
-
+        byte[] data = ReadState(source, s_magic, scheme.Descriptor, 45, "green-list");
         ReadOnlySpan<byte> body = data.AsSpan(0, data.Length - 8);
-        if (XxHash64.HashToUInt64(body) != BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(data.Length - 8)))
-        {
-            throw new InvalidDataException("The accumulator data is corrupt (checksum mismatch).");
-        }
-
-        if (!body[..s_magic.Length].SequenceEqual(s_magic))
-        {
-            throw new InvalidDataException("The data is not a Distill green-list accumulator.");
-        }
-
-        string hash = Encoding.ASCII.GetString(body.Slice(s_magic.Length, 16));
-        if (hash != scheme.Descriptor.Hash)
-        {
-            throw new DescriptorMismatchException($"The accumulator was written under descriptor {hash}, but the scheme's descriptor is {scheme.Descriptor.Hash}.");
-        }
 
         using var reader = new BinaryReader(new MemoryStream(data, s_magic.Length + 16, body.Length - s_magic.Length - 16), Encoding.UTF8);
         try

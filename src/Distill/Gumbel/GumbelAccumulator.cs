@@ -1,7 +1,5 @@
 using System;
-using System.Buffers.Binary;
 using System.IO;
-using System.IO.Hashing;
 using System.Text;
 using Distill.Detection;
 using Distill.GreenList;
@@ -119,11 +117,8 @@ public sealed class GumbelAccumulator : WatermarkAccumulator
     public override void WriteTo(Stream destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        WriteState(destination, s_magic, Descriptor, writer =>
         {
-            writer.Write(s_magic);
-            writer.Write(Encoding.ASCII.GetBytes(Descriptor.Hash));
             writer.Write(Deduplicate);
             writer.Write(_counts.Tokens);
             writer.Write(_counts.SkippedPrefix);
@@ -144,13 +139,7 @@ public sealed class GumbelAccumulator : WatermarkAccumulator
                 writer.Write(seed);
                 writer.Write(token);
             }
-        }
-
-        byte[] body = buffer.ToArray();
-        destination.Write(body);
-        Span<byte> checksum = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(checksum, XxHash64.HashToUInt64(body));
-        destination.Write(checksum);
+        });
     }
 
     /// <summary>Reads an accumulator written by <see cref="WriteTo"/> for <paramref name="scheme"/>.</summary>
@@ -164,30 +153,8 @@ public sealed class GumbelAccumulator : WatermarkAccumulator
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(scheme);
-        using var buffer = new MemoryStream();
-        source.CopyTo(buffer);
-        byte[] data = buffer.ToArray();
-        if (data.Length < s_magic.Length + 16 + 1 + (5 * 8) + 4 + 4 + 8)
-        {
-            throw new InvalidDataException("The accumulator data is truncated.");
-        }
-
+        byte[] data = ReadState(source, s_magic, scheme.Descriptor, 49, "Gumbel-max");
         ReadOnlySpan<byte> body = data.AsSpan(0, data.Length - 8);
-        if (XxHash64.HashToUInt64(body) != BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(data.Length - 8)))
-        {
-            throw new InvalidDataException("The accumulator data is corrupt (checksum mismatch).");
-        }
-
-        if (!body[..s_magic.Length].SequenceEqual(s_magic))
-        {
-            throw new InvalidDataException("The data is not a Distill Gumbel-max accumulator.");
-        }
-
-        string hash = Encoding.ASCII.GetString(body.Slice(s_magic.Length, 16));
-        if (hash != scheme.Descriptor.Hash)
-        {
-            throw new DescriptorMismatchException($"The accumulator was written under descriptor {hash}, but the scheme's descriptor is {scheme.Descriptor.Hash}.");
-        }
 
         using var reader = new BinaryReader(new MemoryStream(data, s_magic.Length + 16, body.Length - s_magic.Length - 16), Encoding.UTF8);
         try
