@@ -163,4 +163,8 @@ public abstract class WatermarkAccumulator
 
         return data;
     }
+
+    /// <summary>A reader over the payload of a state returned by <see cref="ReadState"/>.</summary>
+    private protected static BinaryReader PayloadReader(byte[] data, byte[] magic) =>
+        new(new MemoryStream(data, magic.Length + 16, data.Length - 8 - magic.Length - 16), Encoding.UTF8);
 }

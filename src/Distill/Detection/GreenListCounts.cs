@@ -1,8 +1,9 @@
+using System.IO;
 using System.Runtime.InteropServices;
 
 namespace Distill.Detection;
 
-/// <summary>The additive counts of green-list scoring.</summary>
+/// <summary>The additive counts of green-list scoring (and of every scheme that scores tokens one by one).</summary>
 [StructLayout(LayoutKind.Auto)]
 internal struct GreenListCounts
 {
@@ -11,4 +12,42 @@ internal struct GreenListCounts
     public long SkippedRepeated;
     public long Scored;
     public long Green;
+
+    /// <summary>Writes the five counts as little-endian 64-bit integers, in declaration order.</summary>
+    public readonly void WriteTo(BinaryWriter writer)
+    {
+        writer.Write(Tokens);
+        writer.Write(SkippedPrefix);
+        writer.Write(SkippedRepeated);
+        writer.Write(Scored);
+        writer.Write(Green);
+    }
+
+    /// <summary>
+    /// Reads counts written by <see cref="WriteTo"/> and refuses any that no scoring produces: every
+    /// token is a prefix, a repeat or scored, and green tokens are scored ones (or, for schemes
+    /// without green lists, there are none).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The counts are inconsistent.</exception>
+    /// <exception cref="EndOfStreamException">The data ends early.</exception>
+    public static GreenListCounts ReadFrom(BinaryReader reader, bool hasGreen)
+    {
+        var counts = new GreenListCounts
+        {
+            Tokens = reader.ReadInt64(),
+            SkippedPrefix = reader.ReadInt64(),
+            SkippedRepeated = reader.ReadInt64(),
+            Scored = reader.ReadInt64(),
+            Green = reader.ReadInt64(),
+        };
+        if (counts.Tokens < 0 || counts.SkippedPrefix < 0 || counts.SkippedRepeated < 0 || counts.Scored < 0 || counts.Green < 0
+            || (hasGreen ? counts.Green > counts.Scored : counts.Green != 0)
+            || counts.SkippedPrefix > counts.Tokens || counts.SkippedRepeated > counts.Tokens || counts.Scored > counts.Tokens
+            || counts.Tokens - counts.SkippedPrefix - counts.SkippedRepeated != counts.Scored)
+        {
+            throw new InvalidDataException("The accumulator data is inconsistent.");
+        }
+
+        return counts;
+    }
 }

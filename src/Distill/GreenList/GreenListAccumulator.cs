@@ -115,11 +115,7 @@ public sealed class GreenListAccumulator : WatermarkAccumulator
         WriteState(destination, s_magic, Descriptor, writer =>
         {
             writer.Write(Deduplicate);
-            writer.Write(_counts.Tokens);
-            writer.Write(_counts.SkippedPrefix);
-            writer.Write(_counts.SkippedRepeated);
-            writer.Write(_counts.Scored);
-            writer.Write(_counts.Green);
+            _counts.WriteTo(writer);
             var pairs = _seen?.ToSortedArray() ?? [];
             writer.Write(pairs.Length);
             foreach (var (seed, token, green) in pairs)
@@ -149,29 +145,12 @@ public sealed class GreenListAccumulator : WatermarkAccumulator
     {
         ArgumentNullException.ThrowIfNull(source);
         byte[] data = ReadState(source, s_magic, scheme.Descriptor, 45, "green-list");
-        ReadOnlySpan<byte> body = data.AsSpan(0, data.Length - 8);
-
-        using var reader = new BinaryReader(new MemoryStream(data, s_magic.Length + 16, body.Length - s_magic.Length - 16), Encoding.UTF8);
+        using BinaryReader reader = PayloadReader(data, s_magic);
         try
         {
             bool deduplicate = reader.ReadBoolean();
             var accumulator = new GreenListAccumulator(scheme, (options ?? DetectionOptions.Default) with { Deduplicate = deduplicate });
-            var counts = new GreenListCounts
-            {
-                Tokens = reader.ReadInt64(),
-                SkippedPrefix = reader.ReadInt64(),
-                SkippedRepeated = reader.ReadInt64(),
-                Scored = reader.ReadInt64(),
-                Green = reader.ReadInt64(),
-            };
-            if (counts.Tokens < 0 || counts.SkippedPrefix < 0 || counts.SkippedRepeated < 0 || counts.Scored < 0 || counts.Green < 0
-                || counts.Green > counts.Scored || counts.SkippedPrefix > counts.Tokens || counts.SkippedRepeated > counts.Tokens || counts.Scored > counts.Tokens
-                || counts.Tokens - counts.SkippedPrefix - counts.SkippedRepeated != counts.Scored)
-            {
-                // Every token is a prefix, a repeat or scored, and green tokens are scored ones: other
-                // counts come from no scoring (and would yield impossible p-values).
-                throw new InvalidDataException("The accumulator data is inconsistent.");
-            }
+            GreenListCounts counts = GreenListCounts.ReadFrom(reader, hasGreen: true);
 
             int pairs = reader.ReadInt32();
             if (pairs < 0 || (deduplicate ? pairs != counts.Scored : pairs != 0) || (long)pairs * 13 != reader.BaseStream.Length - reader.BaseStream.Position)

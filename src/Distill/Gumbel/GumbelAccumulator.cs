@@ -120,11 +120,7 @@ public sealed class GumbelAccumulator : WatermarkAccumulator
         WriteState(destination, s_magic, Descriptor, writer =>
         {
             writer.Write(Deduplicate);
-            writer.Write(_counts.Tokens);
-            writer.Write(_counts.SkippedPrefix);
-            writer.Write(_counts.SkippedRepeated);
-            writer.Write(_counts.Scored);
-            writer.Write(_counts.Green);
+            _counts.WriteTo(writer);
             writer.Write(_sums.Length);
             foreach (UInt128 sum in _sums)
             {
@@ -154,27 +150,12 @@ public sealed class GumbelAccumulator : WatermarkAccumulator
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(scheme);
         byte[] data = ReadState(source, s_magic, scheme.Descriptor, 49, "Gumbel-max");
-        ReadOnlySpan<byte> body = data.AsSpan(0, data.Length - 8);
-
-        using var reader = new BinaryReader(new MemoryStream(data, s_magic.Length + 16, body.Length - s_magic.Length - 16), Encoding.UTF8);
+        using BinaryReader reader = PayloadReader(data, s_magic);
         try
         {
             bool deduplicate = reader.ReadBoolean();
             var accumulator = new GumbelAccumulator(scheme, (options ?? DetectionOptions.Default) with { Deduplicate = deduplicate });
-            var counts = new GreenListCounts
-            {
-                Tokens = reader.ReadInt64(),
-                SkippedPrefix = reader.ReadInt64(),
-                SkippedRepeated = reader.ReadInt64(),
-                Scored = reader.ReadInt64(),
-                Green = reader.ReadInt64(),
-            };
-            if (counts.Tokens < 0 || counts.SkippedPrefix < 0 || counts.SkippedRepeated < 0 || counts.Scored < 0 || counts.Green != 0
-                || counts.SkippedPrefix > counts.Tokens || counts.SkippedRepeated > counts.Tokens || counts.Scored > counts.Tokens
-                || counts.Tokens - counts.SkippedPrefix - counts.SkippedRepeated != counts.Scored)
-            {
-                throw new InvalidDataException("The accumulator data is inconsistent.");
-            }
+            GreenListCounts counts = GreenListCounts.ReadFrom(reader, hasGreen: false);
 
             int variants = reader.ReadInt32();
             if (variants != scheme.Variants)

@@ -117,9 +117,7 @@ internal sealed class SynthIdAccumulator : WatermarkAccumulator
     {
         ArgumentNullException.ThrowIfNull(source);
         byte[] data = ReadState(source, s_magic, scheme.Descriptor, 57, "SynthID");
-        ReadOnlySpan<byte> body = data.AsSpan(0, data.Length - 8);
-
-        using var reader = new BinaryReader(new MemoryStream(data, s_magic.Length + 16, body.Length - s_magic.Length - 16), Encoding.UTF8);
+        using BinaryReader reader = PayloadReader(data, s_magic);
         try
         {
             bool deduplicate = reader.ReadBoolean();
