@@ -68,27 +68,7 @@ internal static class KeygenCommand
     /// <summary>The parameters of a descriptor in one line.</summary>
     internal static string Describe(SchemeDescriptor d) => d.Kgw is { } o
         ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{o.Seeding.ToString().ToLowerInvariant()} h={o.ContextWidth}, gamma={o.Gamma}, delta={o.Delta}")
-        : Parameters((object?)d.Unigram ?? (object?)d.Gumbel ?? (object?)d.SynthId ?? d.ExpEdit);
-
-    // "UnigramOptions { Gamma = 0.5, Delta = 2 }" -> "gamma=0.5, delta=2".
-    private static string Parameters(object? options)
-    {
-        string text = options?.ToString() ?? "";
-        int open = text.IndexOf('{', StringComparison.Ordinal), close = text.LastIndexOf('}');
-        if (open < 0 || close < open)
-        {
-            return text;
-        }
-
-        var parts = new List<string>();
-        foreach (string part in text[(open + 1)..close].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            string[] pair = part.Split(" = ", 2);
-            parts.Add(pair.Length == 2 ? $"{char.ToLowerInvariant(pair[0][0])}{pair[0][1..]}={pair[1]}" : part);
-        }
-
-        return string.Join(", ", parts);
-    }
+        : ((object?)d.Unigram ?? (object?)d.Gumbel ?? (object?)d.SynthId ?? d.ExpEdit)?.ToString() ?? "";
 
     private static WatermarkScheme Create(string scheme, Arguments a, WatermarkKey key, TextTokenizer tokenizer)
     {
