@@ -96,24 +96,8 @@ public sealed class ExpEditScheme : WatermarkScheme
     /// <exception cref="NotSupportedException">The descriptor's scheme or PRF version is not implemented by this release.</exception>
     public static ExpEditScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key)
     {
-        ArgumentNullException.ThrowIfNull(descriptor);
-        ArgumentNullException.ThrowIfNull(key);
-        if (descriptor.Scheme != SchemeName || descriptor.ExpEdit is null)
-        {
-            throw new ArgumentException($"The descriptor is for scheme '{descriptor.Scheme}', not '{SchemeName}'.", nameof(descriptor));
-        }
-
-        if (descriptor.SchemeVersion != Version || descriptor.PrfVersion != PrfV1.Version)
-        {
-            throw new NotSupportedException($"EXP-edit version {descriptor.SchemeVersion} with PRF version {descriptor.PrfVersion} is not supported (this release implements version {Version}, PRF {PrfV1.Version}).");
-        }
-
-        if (descriptor.KeyId != key.KeyId)
-        {
-            throw new ArgumentException($"The descriptor names key {descriptor.KeyId}, but the key given is {key.KeyId}.", nameof(key));
-        }
-
-        return Create(key, descriptor.ExpEdit, descriptor.VocabularySize, descriptor.Tokenizer);
+        SchemeDescriptor.CheckFor(descriptor, SchemeName, Version, PrfV1.Version, descriptor?.ExpEdit, key);
+        return Create(key, descriptor!.ExpEdit!, descriptor.VocabularySize, descriptor.Tokenizer);
     }
 
     /// <inheritdoc />
