@@ -2,7 +2,6 @@ using BenchmarkDotNet.Attributes;
 using Distill.Benchmarks.Kgw;
 using Distill.Detection;
 using Distill.Gumbel;
-using Distill.Prf;
 
 namespace Distill.Benchmarks.Gumbel;
 
@@ -41,16 +40,7 @@ public class GumbelDetectionBenchmarks
 
     /// <summary>The floor: read every token id once and hash it once; the sum keeps the work alive.</summary>
     [Benchmark(Baseline = true)]
-    public ulong ReadAndHashOnce()
-    {
-        ulong sum = 0;
-        foreach (int token in _tokens)
-        {
-            sum = unchecked(sum + PrfV1.Mix64(unchecked((uint)token)));
-        }
-
-        return sum;
-    }
+    public ulong ReadAndHashOnce() => BenchmarkInputs.ReadAndHashOnce(_tokens);
 
     [Benchmark]
     public DetectionResult Deduplicated() => _one.Detect(_tokens, s_deduplicate);

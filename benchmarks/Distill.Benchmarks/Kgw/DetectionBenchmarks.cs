@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Distill.Detection;
 using Distill.GreenList;
-using Distill.Prf;
 
 namespace Distill.Benchmarks.Kgw;
 
@@ -40,16 +39,7 @@ public class DetectionBenchmarks
 
     /// <summary>The floor: read every token id once and hash it once; the sum keeps the work alive.</summary>
     [Benchmark(Baseline = true)]
-    public ulong ReadAndHashOnce()
-    {
-        ulong sum = 0;
-        foreach (int token in _tokens)
-        {
-            sum = unchecked(sum + PrfV1.Mix64(unchecked((uint)token)));
-        }
-
-        return sum;
-    }
+    public ulong ReadAndHashOnce() => BenchmarkInputs.ReadAndHashOnce(_tokens);
 
     [Benchmark]
     public DetectionResult SelfHashDeduplicated() => _selfHash.Detect(_tokens, s_deduplicate);

@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Distill.Benchmarks.Kgw;
 using Distill.Detection;
-using Distill.Prf;
 using Distill.Unigram;
 
 namespace Distill.Benchmarks.Unigram;
@@ -30,16 +29,7 @@ public class UnigramDetectionBenchmarks
 
     /// <summary>The floor: read every token id once and hash it once; the sum keeps the work alive.</summary>
     [Benchmark(Baseline = true)]
-    public ulong ReadAndHashOnce()
-    {
-        ulong sum = 0;
-        foreach (int token in _tokens)
-        {
-            sum = unchecked(sum + PrfV1.Mix64(unchecked((uint)token)));
-        }
-
-        return sum;
-    }
+    public ulong ReadAndHashOnce() => BenchmarkInputs.ReadAndHashOnce(_tokens);
 
     [Benchmark]
     public DetectionResult Deduplicated() => _scheme.Detect(_tokens);
