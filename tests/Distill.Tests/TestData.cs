@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Distill.Tests;
 
@@ -9,6 +10,32 @@ internal static class TestData
     public static string PathOf(string name) => Path.Combine(AppContext.BaseDirectory, "TestData", name);
 
     public static JsonDocument Json(string name) => JsonDocument.Parse(File.ReadAllBytes(PathOf(name)));
+
+    /// <summary>
+    /// The frozen outputs in <paramref name="name"/>; or, when DISTILL_WRITE_GOLDEN=1, writes
+    /// <paramref name="actual"/> into the source tree's file instead and returns <see langword="null"/>
+    /// (only ever for a scheme version that is not released yet).
+    /// </summary>
+    public static JsonNode? ReadOrWriteGolden(string name, JsonObject actual)
+    {
+        if (Environment.GetEnvironmentVariable("DISTILL_WRITE_GOLDEN") == "1")
+        {
+            string source = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "TestData", name);
+            File.WriteAllText(source, actual.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            return null;
+        }
+
+        return JsonNode.Parse(File.ReadAllText(PathOf(name)))!;
+    }
+
+    /// <summary>Asserts that each named field is exactly equal in the two JSON objects.</summary>
+    public static void AssertSameFields(JsonNode? expected, JsonNode? actual, string context, params string[] fields)
+    {
+        foreach (string field in fields)
+        {
+            Assert.True(JsonNode.DeepEquals(expected?[field], actual?[field]), $"{context}{field}: expected {expected?[field]?.ToJsonString()}, got {actual?[field]?.ToJsonString()}");
+        }
+    }
 
     public static WatermarkKey FixedKey { get; } = WatermarkKey.FromBytes(Convert.FromHexString("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"));
 

@@ -1,9 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Distill.Detection;
 using Distill.GreenList;
@@ -30,22 +28,15 @@ public class GoldenVectorTests
     public void Released_outputs_are_unchanged()
     {
         JsonObject actual = Compute();
-        string path = TestData.PathOf(FileName);
-        if (Environment.GetEnvironmentVariable("DISTILL_WRITE_GOLDEN") == "1")
+        if (TestData.ReadOrWriteGolden(FileName, actual) is not { } expected)
         {
-            string source = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "TestData", FileName);
-            File.WriteAllText(source, actual.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
             return;
         }
 
-        JsonNode expected = JsonNode.Parse(File.ReadAllText(path))!;
         foreach (var (name, _) in s_configurations)
         {
             JsonNode e = expected[name]!, a = actual[name]!;
-            foreach (string field in new[] { "biasedLogitsSha256", "generated", "scored", "green", "skippedPrefix", "skippedRepeated", "perTokenSha256", "descriptorHash" })
-            {
-                Assert.True(JsonNode.DeepEquals(e[field], a[field]), $"{name}.{field}: expected {e[field]?.ToJsonString()}, got {a[field]?.ToJsonString()}");
-            }
+            TestData.AssertSameFields(e, a, $"{name}.", "biasedLogitsSha256", "generated", "scored", "green", "skippedPrefix", "skippedRepeated", "perTokenSha256", "descriptorHash");
 
             double le = e["log10PValue"]!.GetValue<double>(), la = a["log10PValue"]!.GetValue<double>();
             Assert.True(Math.Abs(le - la) <= 1e-9 * Math.Max(1, Math.Abs(le)), $"{name}.log10PValue: {le} vs {la}");

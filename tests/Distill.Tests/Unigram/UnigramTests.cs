@@ -1,8 +1,6 @@
 using System;
-using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Distill.Detection;
 using Distill.Unigram;
@@ -18,14 +16,11 @@ public class UnigramTests
     public void Released_outputs_are_unchanged()
     {
         JsonObject actual = Compute();
-        if (Environment.GetEnvironmentVariable("DISTILL_WRITE_GOLDEN") == "1")
+        if (TestData.ReadOrWriteGolden(GoldenFile, actual) is not { } expected)
         {
-            string source = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "TestData", GoldenFile);
-            File.WriteAllText(source, actual.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
             return;
         }
 
-        JsonNode expected = JsonNode.Parse(File.ReadAllText(TestData.PathOf(GoldenFile)))!;
         foreach (var (name, node) in actual)
         {
             if (name == "log10PValue")
