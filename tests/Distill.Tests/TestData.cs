@@ -87,4 +87,39 @@ internal static class TestData
 
         return tokens;
     }
+
+    /// <summary>A plain softmax draw from logits with a seeded generator, the caller's ordinary sampler (negative infinity has probability 0).</summary>
+    public static int SoftmaxSample(ReadOnlySpan<float> logits, Random random)
+    {
+        float max = float.NegativeInfinity;
+        foreach (float v in logits)
+        {
+            max = Math.Max(max, v);
+        }
+
+        double total = 0.0;
+        foreach (float v in logits)
+        {
+            total += Math.Exp(v - max);
+        }
+
+        double u = random.NextDouble() * total;
+        int last = -1;
+        for (int i = 0; i < logits.Length; i++)
+        {
+            if (float.IsNegativeInfinity(logits[i]))
+            {
+                continue;
+            }
+
+            last = i;
+            u -= Math.Exp(logits[i] - max);
+            if (u < 0)
+            {
+                return i;
+            }
+        }
+
+        return last;
+    }
 }

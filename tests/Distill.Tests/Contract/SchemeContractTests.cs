@@ -453,27 +453,7 @@ public abstract class SchemeContractTests
         return p.Select(x => x / sum).ToArray();
     }
 
-    /// <summary>A softmax draw from processed logits (negative infinity has probability 0).</summary>
-    private static int Draw(float[] logits, Random random)
-    {
-        double[] p = Softmax(logits);
-        double u = random.NextDouble(), acc = 0;
-        int last = -1;
-        for (int i = 0; i < p.Length; i++)
-        {
-            if (p[i] > 0)
-            {
-                acc += p[i];
-                last = i;
-                if (u < acc)
-                {
-                    return i;
-                }
-            }
-        }
-
-        return last;
-    }
+    private static int Draw(float[] logits, Random random) => TestData.SoftmaxSample(logits, random);
 
     private static int UpperQuantile(int trials, double p, double tail)
     {

@@ -23,40 +23,8 @@ internal static class GumbelTestData
         }
     }
 
-    /// <summary>Draws a token from softmax(logits) with a seeded generator (the caller's ordinary sampler).</summary>
-    public static int Sample(ReadOnlySpan<float> logits, Random random)
-    {
-        float max = float.NegativeInfinity;
-        foreach (float l in logits)
-        {
-            max = Math.Max(max, l);
-        }
-
-        double total = 0.0;
-        foreach (float l in logits)
-        {
-            total += Math.Exp(l - max);
-        }
-
-        double u = random.NextDouble() * total;
-        int last = -1;
-        for (int i = 0; i < logits.Length; i++)
-        {
-            if (float.IsNegativeInfinity(logits[i]))
-            {
-                continue;
-            }
-
-            last = i;
-            u -= Math.Exp(logits[i] - max);
-            if (u < 0)
-            {
-                return i;
-            }
-        }
-
-        return last;
-    }
+    /// <summary>Draws a token from softmax(logits) with a seeded generator (see <see cref="TestData.SoftmaxSample"/>).</summary>
+    public static int Sample(ReadOnlySpan<float> logits, Random random) => TestData.SoftmaxSample(logits, random);
 
     /// <summary>Generates through a session: each step normal logits, then ProcessLogits, then the ordinary sampler.</summary>
     public static int[] Generate(WatermarkSession session, Random random, int count, double sigma)

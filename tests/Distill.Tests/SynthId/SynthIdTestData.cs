@@ -8,40 +8,8 @@ namespace Distill.Tests.SynthId;
 /// <summary>Samplers, generators and a naive oracle of the embedding step for the SynthID tests.</summary>
 internal static class SynthIdTestData
 {
-    /// <summary>A plain softmax draw from logits (negative infinity has probability 0).</summary>
-    public static int Sample(ReadOnlySpan<float> logits, Random random)
-    {
-        float max = float.NegativeInfinity;
-        foreach (float v in logits)
-        {
-            max = Math.Max(max, v);
-        }
-
-        double total = 0.0;
-        foreach (float v in logits)
-        {
-            total += Math.Exp(v - max);
-        }
-
-        double u = random.NextDouble() * total;
-        int last = -1;
-        for (int i = 0; i < logits.Length; i++)
-        {
-            if (float.IsNegativeInfinity(logits[i]))
-            {
-                continue;
-            }
-
-            last = i;
-            u -= Math.Exp(logits[i] - max);
-            if (u < 0)
-            {
-                return i;
-            }
-        }
-
-        return last;
-    }
+    /// <summary>A plain softmax draw from logits (see <see cref="TestData.SoftmaxSample"/>).</summary>
+    public static int Sample(ReadOnlySpan<float> logits, Random random) => TestData.SoftmaxSample(logits, random);
 
     /// <summary>Peaked random logits: normal with standard deviation <paramref name="scale"/> (Box-Muller).</summary>
     public static void FillLogits(Span<float> logits, Random random, double scale)
