@@ -15,8 +15,8 @@ namespace Distill.Radioactivity;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A context is the tokens a scheme's seed depends on (the previous h tokens; for Unigram, which has
-/// none, the token itself), kept as its 64-bit ContextHash version 1 (<c>docs/radioactivity.md</c>):
+/// A context is the tokens a scheme's seed depends on (the previous h tokens), kept as its 64-bit
+/// ContextHash version 1 (<c>docs/radioactivity.md</c>):
 /// 8 bytes per distinct context in memory, fewer on disk (sorted, delta-encoded). The hash is not
 /// keyed: anyone holding a filter can test whether a given n-gram occurs in our outputs, so keep it
 /// as private as the outputs. A filter is bound to the descriptor (scheme, parameters, tokenizer and
@@ -50,7 +50,7 @@ public sealed class ContextFilter
     /// <summary>Gets the hash of the descriptor the filter was built for.</summary>
     public string DescriptorHash { get; }
 
-    /// <summary>Gets the number of tokens in each context (0 when a context is the token itself).</summary>
+    /// <summary>Gets the number of tokens in each context.</summary>
     public int PrefixLength { get; }
 
     /// <summary>Builds the filter of our watermarked outputs.</summary>
@@ -58,13 +58,13 @@ public sealed class ContextFilter
     /// <param name="watermarkedOutputs">The outputs' token ids, one document each.</param>
     /// <returns>The filter.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-    /// <exception cref="NotSupportedException">The scheme has no radioactivity test (EXP-edit).</exception>
+    /// <exception cref="NotSupportedException">The scheme has no radioactivity test (EXP-edit) or no contexts (Unigram).</exception>
     /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary.</exception>
     public static ContextFilter Create(WatermarkScheme scheme, IEnumerable<ReadOnlyMemory<int>> watermarkedOutputs)
     {
         ArgumentNullException.ThrowIfNull(scheme);
         ArgumentNullException.ThrowIfNull(watermarkedOutputs);
-        int w = RadioactivityTally.CreateScorer(scheme).PrefixLength;
+        int w = ContextLength(scheme);
         var units = new HashSet<ulong>();
         foreach (ReadOnlyMemory<int> output in watermarkedOutputs)
         {
@@ -116,12 +116,12 @@ public sealed class ContextFilter
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="InvalidDataException">The data is truncated, corrupt or not a context filter.</exception>
     /// <exception cref="DescriptorMismatchException">The filter was built for another descriptor.</exception>
-    /// <exception cref="NotSupportedException">The scheme has no radioactivity test (EXP-edit).</exception>
+    /// <exception cref="NotSupportedException">The scheme has no radioactivity test (EXP-edit) or no contexts (Unigram).</exception>
     public static ContextFilter ReadFrom(Stream source, WatermarkScheme scheme)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(scheme);
-        int w = RadioactivityTally.CreateScorer(scheme).PrefixLength;
+        int w = ContextLength(scheme);
         var hash = new XxHash64();
         Span<byte> header = stackalloc byte[8 + 4 + 8 + 4 + 8];
         ReadExactly(source, header, hash);
@@ -183,6 +183,20 @@ public sealed class ContextFilter
         }
 
         return new ContextFilter(scheme.Descriptor, w, [.. sorted]);
+    }
+
+    /// <summary>The scheme's context length, or why it cannot have a filter.</summary>
+    private static int ContextLength(WatermarkScheme scheme)
+    {
+        int w = RadioactivityTally.CreateScorer(scheme).PrefixLength;
+        if (w == 0)
+        {
+            throw new NotSupportedException(
+                $"Scheme '{scheme.Descriptor.Scheme}' has no contexts: its one green list is the same everywhere, so a filter of the tokens in our outputs " +
+                "would select the suspect's tokens by their greenness (our outputs favour green tokens) and fake a positive. Use the unsupervised test.");
+        }
+
+        return w;
     }
 
     /// <summary>Whether a context (its ContextHash) is in the filter.</summary>

@@ -41,6 +41,8 @@ internal sealed class GreenListRadioactivityScorer : RadioactivityScorer
 
     public override bool CountsGreen => true;
 
+    public override bool FilterSkipsRepeatedCandidates => _seeding == KgwSeeding.SelfHash;
+
     public override void Score(ReadOnlySpan<int> text, ReadOnlySpan<int> candidates, Span<ulong> seeds, Span<ulong> values)
     {
         int w = PrefixLength;

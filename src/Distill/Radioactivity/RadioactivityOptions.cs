@@ -22,7 +22,9 @@ public sealed record RadioactivityOptions
     /// Gets the supervised filter: when set, only tokens whose context occurs in it (the contexts of
     /// our own watermarked outputs, <see cref="ContextFilter.Create"/>) are scored; the others are
     /// counted in <see cref="RadioactivityResult.OutsideFilter"/>. <see langword="null"/> (the default)
-    /// scores every context: the unsupervised setting.
+    /// scores every context: the unsupervised setting. With KGW SelfHash, tokens that repeat a token of
+    /// their own context are not scored either (their seed can be one our watermark used inside the
+    /// filtered context). Unigram has no contexts and no filter.
     /// </summary>
     public ContextFilter? Filter { get; init; }
 

@@ -27,6 +27,13 @@ internal abstract class RadioactivityScorer
 
     public abstract DetectionStatistic Statistic { get; }
 
+    /// <summary>
+    /// Gets whether, in the supervised setting, a token that repeats one of its context's tokens must
+    /// not be scored: true for SelfHash, whose seed does not change when the window shifts onto a
+    /// repeated token, so that such a pair can be one our watermark chose inside a filtered context.
+    /// </summary>
+    public virtual bool FilterSkipsRepeatedCandidates => false;
+
     /// <summary>Gets whether the values are green indicators (the result then reports green tokens).</summary>
     public virtual bool CountsGreen => false;
 

@@ -93,7 +93,7 @@ internal sealed class RadioactivityTally
                 continue;
             }
 
-            Accept(unit, seeds[i], output[i], values[i]);
+            Accept(unit, output, i, seeds[i], output[i], values[i]);
         }
     }
 
@@ -140,16 +140,17 @@ internal sealed class RadioactivityTally
                 continue;
             }
 
-            Accept(unit, seeds[i], predictions[i], values[i]);
+            Accept(unit, text, i, seeds[i], predictions[i], values[i]);
         }
     }
 
     public RadioactivityResult GetResult() =>
         new(_scorer.Descriptor, _scorer.Statistic, _counts, _scorer.CountsGreen, _scorer.Test(_counts.Scored, _counts.Sum), _options.MinimumScoredTokens);
 
-    private void Accept(ulong unit, ulong seed, int token, ulong value)
+    private void Accept(ulong unit, ReadOnlySpan<int> text, int position, ulong seed, int token, ulong value)
     {
-        if (_options.Filter is { } filter && !filter.Contains(unit))
+        if (_options.Filter is { } filter
+            && (!filter.Contains(unit) || (_scorer.FilterSkipsRepeatedCandidates && text.Slice(position - _scorer.PrefixLength, _scorer.PrefixLength).Contains(token))))
         {
             _counts.OutsideFilter++;
             return;

@@ -29,6 +29,16 @@ public abstract class RadioactivityContractTests
     /// </summary>
     protected virtual int LearnedEvery => 5;
 
+    /// <summary>Gets whether the scheme's values depend on a context (all but Unigram), so that it has a supervised filter.</summary>
+    protected virtual bool HasContexts => true;
+
+    /// <summary>
+    /// Gets the mean number of tokens per key the supervised calibration must score: few of the
+    /// toy model's contexts of 3 or 4 tokens recur between two samples, so the wider schemes score
+    /// few tokens there (0: a key may score none, and its p-value is then 1).
+    /// </summary>
+    protected virtual long MinimumMeanSupervisedScored => 0;
+
     /// <summary>Creates the scheme under test.</summary>
     /// <param name="key">The key.</param>
     /// <param name="vocabularySize">The vocabulary size.</param>
@@ -231,11 +241,47 @@ public abstract class RadioactivityContractTests
     }
 
     [Fact]
+    public void Supervised_closed_model_p_values_are_calibrated_over_random_keys()
+    {
+        // The filter comes from our watermarked outputs under each key; the suspect, which never saw
+        // the key, writes the same unwatermarked outputs under every key, with the same model.
+        if (!HasContexts)
+        {
+            return;
+        }
+
+        int[][] outputs = NullOutputs(new Random(8), 20, 100);
+        AssertCalibrated(
+            k =>
+            {
+                WatermarkScheme scheme = Create(TestData.KeyFor(9_000 + k), Vocabulary);
+                var random = new Random(k);
+                ContextFilter filter = ContextFilter.Create(scheme, Enumerable.Range(0, 10).Select(d => (ReadOnlyMemory<int>)s_model.Generate([d % 7], 100, random, scheme.CreateSession([d % 7]))));
+                var test = new ClosedModelTest(scheme, new RadioactivityOptions { Filter = filter });
+                foreach (int[] output in outputs)
+                {
+                    test.AddOutput(output);
+                }
+
+                return test.GetResult();
+            },
+            NullKeys / 2,
+            MinimumMeanSupervisedScored);
+    }
+
+    [Fact]
     public void The_supervised_filter_scores_only_our_contexts_and_round_trips()
     {
         WatermarkScheme scheme = Create(TestData.FixedKey, Vocabulary);
         var random = new Random(13);
         int[][] ours = [.. Enumerable.Range(0, 6).Select(d => s_model.Generate([d, 2], 80, random, scheme.CreateSession([d, 2])))];
+        if (!HasContexts)
+        {
+            // One green list everywhere: a filter of our tokens would select by greenness.
+            Assert.Throws<NotSupportedException>(() => ContextFilter.Create(scheme, ours.Select(o => (ReadOnlyMemory<int>)o)));
+            return;
+        }
+
         ContextFilter filter = ContextFilter.Create(scheme, ours.Select(o => (ReadOnlyMemory<int>)o));
         Assert.True(filter.Count > 0);
 
@@ -330,14 +376,16 @@ public abstract class RadioactivityContractTests
     private static void AssertCountsAddUp(RadioactivityResult r) =>
         Assert.Equal(r.TokenCount, r.SkippedPrefix + r.ExcludedByPrompt + r.ExcludedSeenContext + r.OutsideFilter + r.Duplicates + r.ScoredTokens);
 
-    private void AssertCalibrated(Func<int, RadioactivityResult> run, int? keys = null)
+    private void AssertCalibrated(Func<int, RadioactivityResult> run, int? keys = null, long? minimumMeanScored = null)
     {
         int n = keys ?? NullKeys, below = 0;
         double smallest = 0.0;
+        long scored = 0;
         for (int k = 0; k < n; k++)
         {
             RadioactivityResult result = run(k);
-            Assert.Equal(DetectionStatus.Scored, result.Status);
+            scored += result.ScoredTokens;
+            Assert.True(minimumMeanScored is not null || result.Status == DetectionStatus.Scored, $"key {k}: {result}");
             AssertCountsAddUp(result);
             below += result.IsSignificant(Alpha) ? 1 : 0;
             smallest = Math.Min(smallest, result.Log10PValue);
@@ -347,6 +395,7 @@ public abstract class RadioactivityContractTests
         int limit = TestData.UpperQuantile(n, Alpha, 1e-3);
         Assert.True(below <= limit, $"{below} of {n} keys gave p <= {Alpha} (limit {limit}); smallest log10 p {smallest:F2}");
         Assert.True(smallest > -5.0, $"a null run reached log10 p = {smallest:F2}");
+        Assert.True(scored >= (minimumMeanScored ?? 1) * n, $"only {scored} tokens scored over {n} keys");
     }
 
     private sealed class Predictor(Func<int[], int> predict) : INextTokenPredictor

@@ -7,12 +7,16 @@ namespace Distill.Tests.Radioactivity;
 
 public sealed class KgwLeftHashRadioactivityTests : RadioactivityContractTests
 {
+    protected override long MinimumMeanSupervisedScored => 50;
+
     protected override WatermarkScheme Create(WatermarkKey key, int vocabularySize) => KgwScheme.Create(key, KgwOptions.LeftHash, vocabularySize);
 }
 
 /// <summary>The setting of the paper's released data: LeftHash over 2 tokens, gamma 0.25, delta 3.</summary>
 public sealed class KgwLeftHash2RadioactivityTests : RadioactivityContractTests
 {
+    protected override long MinimumMeanSupervisedScored => 1;
+
     protected override WatermarkScheme Create(WatermarkKey key, int vocabularySize) =>
         KgwScheme.Create(key, new KgwOptions { Seeding = KgwSeeding.LeftHash, ContextWidth = 2, Gamma = 0.25, Delta = 3 }, vocabularySize);
 }
@@ -25,6 +29,8 @@ public sealed class KgwSelfHashRadioactivityTests : RadioactivityContractTests
 public sealed class UnigramRadioactivityTests : RadioactivityContractTests
 {
     protected override int LearnedEvery => 1;
+
+    protected override bool HasContexts => false;
 
     protected override WatermarkScheme Create(WatermarkKey key, int vocabularySize) => UnigramScheme.Create(key, UnigramOptions.Default, vocabularySize);
 }
