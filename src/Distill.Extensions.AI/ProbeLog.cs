@@ -21,8 +21,9 @@ namespace Distill.Extensions.AI;
 /// <para>
 /// <see cref="Open"/> reads the lines already there. A corrupt or truncated last line (a crash in
 /// the middle of a write) is cut away and its prompt asked again; a corrupt line anywhere else is
-/// refused, since the log can then no longer be trusted. The file is held open for writing, so two
-/// probes cannot share one log. Lines are flushed to the operating system, which survives the
+/// refused, since the log can then no longer be trusted. The file is held open exclusively while the log is
+/// open, so two probes cannot share one log (on Linux and macOS this is an advisory lock, which
+/// plain readers such as <c>tail</c> ignore). Lines are flushed to the operating system, which survives the
 /// process being killed; a power loss may lose the last lines, which are then asked again.
 /// </para>
 /// <para>All members are thread-safe.</para>
@@ -87,7 +88,7 @@ public sealed partial class ProbeLog : IDisposable
     public static ProbeLog Open(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         try
         {
             var records = ReadAndRepair(stream, path, out bool repaired);

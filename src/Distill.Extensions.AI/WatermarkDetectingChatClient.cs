@@ -25,7 +25,8 @@ namespace Distill.Extensions.AI;
 /// unchanged as they arrive, and one more update with no content, carrying the results in its
 /// <see cref="ChatResponseUpdate.AdditionalProperties"/>, follows the last one
 /// (<see cref="ChatResponseExtensions.ToChatResponse(IEnumerable{ChatResponseUpdate})"/> copies
-/// them into the combined response).
+/// them onto the combined response's last message, where <see cref="GetDetections(ChatResponse)"/>
+/// finds them).
 /// </para>
 /// <para>
 /// Thread-safe: the detectors are immutable and each call keeps its own state, so one instance
@@ -69,11 +70,22 @@ public sealed class WatermarkDetectingChatClient : DelegatingChatClient
     /// <summary>Gets the detection results attached to a response.</summary>
     /// <param name="response">A response that passed through this middleware.</param>
     /// <returns>The results, one per detector; <see langword="null"/> when the response carries none.</returns>
+    /// <remarks>
+    /// Looks in the response's <see cref="ChatResponse.AdditionalProperties"/>, then in its
+    /// messages' from the last: a response combined from streamed updates carries the results on
+    /// its last message.
+    /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="response"/> is <see langword="null"/>.</exception>
     public static IReadOnlyList<TextDetectionResult>? GetDetections(ChatResponse response)
     {
         ArgumentNullException.ThrowIfNull(response);
-        return Find(response.AdditionalProperties);
+        IReadOnlyList<TextDetectionResult>? found = Find(response.AdditionalProperties);
+        for (int i = response.Messages.Count - 1; found is null && i >= 0; i--)
+        {
+            found = Find(response.Messages[i].AdditionalProperties);
+        }
+
+        return found;
     }
 
     /// <summary>Gets the detection results attached to a streamed update (the last one of a stream).</summary>
