@@ -13,7 +13,7 @@ namespace Distill.Extensions.AI;
 /// <summary>
 /// Sends a prompt set to a suspect model through any <see cref="IChatClient"/> and records each
 /// response in a resumable <see cref="ProbeLog"/>, for the closed-model radioactivity test
-/// (the log's <c>TestRadioactivity</c>).
+/// (<see cref="ProbeLog.TestRadioactivity"/>).
 /// </summary>
 /// <remarks>
 /// <para>
