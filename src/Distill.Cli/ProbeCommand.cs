@@ -186,13 +186,13 @@ internal static class ProbeCommand
     {
         private readonly Lock _gate = new();
         private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private TimeSpan _last = TimeSpan.MinValue;
+        private TimeSpan? _last;
 
         public void Report(ProbeProgress value)
         {
             lock (_gate)
             {
-                if (value.Remaining > 0 && _clock.Elapsed - _last < TimeSpan.FromSeconds(1))
+                if (value.Remaining > 0 && _last is { } last && _clock.Elapsed - last < TimeSpan.FromSeconds(1))
                 {
                     return;
                 }

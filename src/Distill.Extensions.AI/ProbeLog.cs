@@ -21,25 +21,27 @@ namespace Distill.Extensions.AI;
 /// <para>
 /// <see cref="Open"/> reads the lines already there. A corrupt or truncated last line (a crash in
 /// the middle of a write) is cut away and its prompt asked again; a corrupt line anywhere else is
-/// refused, since the log can then no longer be trusted. The file is held open exclusively while the log is
-/// open, so two probes cannot share one log (on Linux and macOS this is an advisory lock, which
-/// plain readers such as <c>tail</c> ignore). Lines are flushed to the operating system, which survives the
+/// refused, since the log can then no longer be trusted. While the log is open, an exclusive lock file beside
+/// it (<c>LOG.lock</c>, deleted on close; one left by a killed process is free again) keeps a second
+/// probe out; readers may read the log meanwhile. Lines are flushed to the operating system, which survives the
 /// process being killed; a power loss may lose the last lines, which are then asked again.
 /// </para>
 /// <para>All members are thread-safe.</para>
 /// </remarks>
 public sealed partial class ProbeLog : IDisposable
 {
+    private readonly FileStream _gate;
     private readonly FileStream _stream;
     private readonly List<ProbeRecord> _records;
     private readonly Dictionary<string, ProbeRecord> _answered = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _prompts = new(StringComparer.Ordinal);
-    private readonly Lock _gate = new();
+    private readonly Lock _lock = new();
     private bool _disposed;
 
-    private ProbeLog(string path, FileStream stream, List<ProbeRecord> records, bool repaired)
+    private ProbeLog(string path, FileStream gate, FileStream stream, List<ProbeRecord> records, bool repaired)
     {
         Path = path;
+        _gate = gate;
         _stream = stream;
         _records = records;
         RepairedLastLine = repaired;
@@ -60,7 +62,7 @@ public sealed partial class ProbeLog : IDisposable
     {
         get
         {
-            lock (_gate)
+            lock (_lock)
             {
                 return _records.ToArray();
             }
@@ -72,7 +74,7 @@ public sealed partial class ProbeLog : IDisposable
     {
         get
         {
-            lock (_gate)
+            lock (_lock)
             {
                 return _answered.Count;
             }
@@ -88,16 +90,28 @@ public sealed partial class ProbeLog : IDisposable
     public static ProbeLog Open(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        FileStream gate;
         try
         {
+            gate = new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (IOException ex)
+        {
+            throw new IOException($"The log '{path}' is in use by another probe (it holds '{path}.lock').", ex);
+        }
+
+        FileStream? stream = null;
+        try
+        {
+            stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
             var records = ReadAndRepair(stream, path, out bool repaired);
             stream.Seek(0, SeekOrigin.End);
-            return new ProbeLog(path, stream, records, repaired);
+            return new ProbeLog(path, gate, stream, records, repaired);
         }
         catch
         {
-            stream.Dispose();
+            stream?.Dispose();
+            gate.Dispose();
             throw;
         }
     }
@@ -109,7 +123,7 @@ public sealed partial class ProbeLog : IDisposable
     public bool TryGetAnswer(string id, out ProbeRecord record)
     {
         ArgumentNullException.ThrowIfNull(id);
-        lock (_gate)
+        lock (_lock)
         {
             return _answered.TryGetValue(id, out record!);
         }
@@ -124,7 +138,7 @@ public sealed partial class ProbeLog : IDisposable
     {
         ArgumentNullException.ThrowIfNull(record);
         byte[] line = Serialize(record);
-        lock (_gate)
+        lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_answered.ContainsKey(record.Id))
@@ -147,12 +161,13 @@ public sealed partial class ProbeLog : IDisposable
     /// <summary>Closes the file.</summary>
     public void Dispose()
     {
-        lock (_gate)
+        lock (_lock)
         {
             if (!_disposed)
             {
                 _disposed = true;
                 _stream.Dispose();
+                _gate.Dispose();
             }
         }
     }
@@ -160,7 +175,7 @@ public sealed partial class ProbeLog : IDisposable
     /// <summary>Checks that every prompt that the log has seen still has the text it had.</summary>
     internal void CheckPromptSet(IReadOnlyList<ProbePrompt> prompts)
     {
-        lock (_gate)
+        lock (_lock)
         {
             foreach (ProbePrompt prompt in prompts)
             {
