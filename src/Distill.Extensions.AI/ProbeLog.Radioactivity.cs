@@ -17,11 +17,11 @@ public sealed partial class ProbeLog
     /// <param name="options">Radioactivity options; <see cref="RadioactivityOptions.Default"/> when <see langword="null"/>.</param>
     /// <returns>The test's result over every successful response of the log.</returns>
     /// <remarks>
-    /// Every logged prompt (failed ones too: the suspect saw them) is added with
+    /// Every logged prompt and system prompt (failed ones too: the suspect saw them) is added with
     /// <see cref="ClosedModelTest.AddPrompt"/> before any response, so that (context, token)
     /// pairs that a response merely copied from its prompt are not scored; each successful
     /// response is then one output. This assumes that the logged prompts are all the suspect was
-    /// given: a system prompt or a prompt template the log does not hold can leak watermarked text
+    /// given: a prompt template or a system prompt that the endpoint adds itself can leak watermarked text
     /// into responses unexcluded.
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="scheme"/> or <paramref name="tokenizer"/> is <see langword="null"/>.</exception>
@@ -37,11 +37,17 @@ public sealed partial class ProbeLog
         var test = new ClosedModelTest(scheme, options);
         IReadOnlyList<ProbeRecord> records = Records;
         var prompts = new HashSet<string>(StringComparer.Ordinal);
+        var systemPrompts = new HashSet<string>(StringComparer.Ordinal);
         foreach (ProbeRecord record in records)
         {
             if (prompts.Add(record.Id))
             {
                 test.AddPrompt(tokenizer.EncodeToIds(record.Prompt));
+            }
+
+            if (record.SystemPrompt is { } system && systemPrompts.Add(system))
+            {
+                test.AddPrompt(tokenizer.EncodeToIds(system));
             }
         }
 

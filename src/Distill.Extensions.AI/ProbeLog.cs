@@ -13,7 +13,8 @@ namespace Distill.Extensions.AI;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Each line is one JSON object: <c>id</c>, <c>prompt</c>, <c>response</c> (null on failure),
+/// Each line is one JSON object: <c>id</c>, <c>prompt</c>, <c>system</c> (only when a system
+/// prompt was sent), <c>response</c> (null on failure),
 /// <c>model</c>, <c>finishReason</c>, <c>attempts</c>, <c>error</c> (null on success) and
 /// <c>utc</c> (ISO 8601). A prompt may have failed lines before its one successful line; a failed
 /// prompt is asked again by the next run.
@@ -279,6 +280,7 @@ public sealed partial class ProbeLog : IDisposable
             {
                 Id = idText,
                 Prompt = prompt.GetString()!,
+                SystemPrompt = OptionalString(root, "system"),
                 Response = OptionalString(root, "response"),
                 Model = OptionalString(root, "model"),
                 FinishReason = OptionalString(root, "finishReason"),
@@ -310,6 +312,11 @@ public sealed partial class ProbeLog : IDisposable
             w.WriteStartObject();
             w.WriteString("id", record.Id);
             w.WriteString("prompt", record.Prompt);
+            if (record.SystemPrompt is not null)
+            {
+                w.WriteString("system", record.SystemPrompt);
+            }
+
             WriteOptional(w, "response", record.Response);
             WriteOptional(w, "model", record.Model);
             WriteOptional(w, "finishReason", record.FinishReason);

@@ -15,6 +15,9 @@ public sealed record ProbeRecord
     /// <summary>Gets the prompt's text, as sent.</summary>
     public required string Prompt { get; init; }
 
+    /// <summary>Gets the system message sent before the prompt; <see langword="null"/> when none was.</summary>
+    public string? SystemPrompt { get; init; }
+
     /// <summary>Gets the response's text; <see langword="null"/> when the prompt failed.</summary>
     public string? Response { get; init; }
 

@@ -132,6 +132,7 @@ public sealed class SuspectProbe
                     {
                         Id = prompt.Id,
                         Prompt = prompt.Text,
+                        SystemPrompt = Options.SystemPrompt,
                         Response = response.Text,
                         Model = response.ModelId,
                         FinishReason = response.FinishReason?.Value,
@@ -161,6 +162,7 @@ public sealed class SuspectProbe
                 {
                     Id = prompt.Id,
                     Prompt = prompt.Text,
+                    SystemPrompt = Options.SystemPrompt,
                     Attempts = attempt,
                     Error = $"{failure.GetType().Name}: {failure.Message}",
                     Utc = DateTimeOffset.UtcNow,

@@ -13,7 +13,7 @@ public sealed class ProbeLogTests
     public void LinesRoundTrip()
     {
         using var dir = new TempDirectory();
-        var record = new ProbeRecord { Id = "é", Prompt = "line\nbreak \"quoted\"", Response = "résumé", Model = "m", FinishReason = "stop", Attempts = 2, Utc = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero) };
+        var record = new ProbeRecord { Id = "é", Prompt = "line\nbreak \"quoted\"", SystemPrompt = "be brief", Response = "résumé", Model = "m", FinishReason = "stop", Attempts = 2, Utc = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero) };
         using (ProbeLog log = ProbeLog.Open(dir.File("log.jsonl")))
         {
             log.Append(record);

@@ -98,8 +98,9 @@ public sealed class SuspectProbeTests
         using ChatCompletionServer server = StudentServer.Start(new ChatCompletionServerOptions { Fault = (p, _) => p == prompts[1].Text ? 400 : 0 });
         using var client = StudentServer.Client(server);
         using ProbeLog log = ProbeLog.Open(dir.File("log.jsonl"));
-        ProbeSummary summary = await new SuspectProbe(client, StudentServer.Options()).RunAsync(prompts, log);
+        ProbeSummary summary = await new SuspectProbe(client, StudentServer.Options() with { SystemPrompt = "Continue the text." }).RunAsync(prompts, log);
         Assert.Equal(new ProbeSummary(3, 0, 2, 1, 0), summary);
+        Assert.All(log.Records, r => Assert.Equal("Continue the text.", r.SystemPrompt));
         Assert.Equal(1, server.RequestsFor(prompts[1].Text));
         Assert.Equal(1, Assert.Single(log.Records, r => !r.Succeeded).Attempts);
     }
