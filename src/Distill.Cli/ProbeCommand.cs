@@ -5,6 +5,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using Distill.Extensions.AI;
 using Microsoft.Extensions.AI;
@@ -88,6 +89,11 @@ internal static class ProbeCommand
         }
 
         stderr.WriteLine($"distill: {summary.Skipped + summary.Answered} of {summary.Total} prompts answered ({summary.Skipped} from earlier runs, {summary.Answered} now, {summary.Retries} retries){(summary.Failed > 0 ? $"; {summary.Failed} failed and are asked again by the next run" : string.Empty)}.");
+        if (summary.Failed > 0 && log.Records.LastOrDefault(r => !r.Succeeded) is { } failure)
+        {
+            stderr.WriteLine($"distill: last failure: prompt {failure.Id} after {failure.Attempts} attempts: {CliApp.OneLine(failure.Error ?? string.Empty)}");
+        }
+
         if (profile is not null)
         {
             ProbeRadioactivityOutput.Write(log, profile, json, stdout);

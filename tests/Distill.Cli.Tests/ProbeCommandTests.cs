@@ -168,6 +168,26 @@ public sealed class ProbeCommandTests : IDisposable
     }
 
     [Fact]
+    public void Failed_prompts_are_reported_and_asked_again_by_a_rerun()
+    {
+        string prompts = PromptsFile(4);
+        string second = File.ReadLines(prompts).Skip(1).First();
+        bool healed = false;
+        using ChatCompletionServer server = Serve(new ChatCompletionServerOptions { Fault = (p, _) => p == second && !Volatile.Read(ref healed) ? 503 : 0 });
+        string log = Path.Combine(_dir, "log.jsonl");
+        var (code, _, stderr) = Run(ProbeArgs(server, prompts, log, "--max-attempts", "2", "--backoff", "0.001"));
+        Assert.Equal(CliApp.Failure, code);
+        Assert.Contains("3 of 4 prompts answered", stderr, StringComparison.Ordinal);
+        Assert.Contains("last failure: prompt 2 after 2 attempts", stderr, StringComparison.Ordinal);
+        Assert.Contains("503", stderr, StringComparison.Ordinal);
+        Volatile.Write(ref healed, true);
+        (code, _, stderr) = Run(ProbeArgs(server, prompts, log));
+        Assert.True(code == 0, stderr);
+        Assert.Equal(3, server.RequestsFor(second));
+        Assert.Equal(6, server.TotalRequests);
+    }
+
+    [Fact]
     public void Probe_refuses_bad_input_with_clear_errors()
     {
         using ChatCompletionServer server = Serve();
