@@ -45,6 +45,13 @@ internal static class CliApp
                     (default ./evaluation). Defaults: 50 generations of 1000 tokens, 2000 human
                     passages per length, seed 1, schemes kgw, kgw-lefthash, unigram, gumbel,
                     synthid (exp-edit only when named: its test is slow beyond 200 tokens).
+          radioactivity --key FILE --suspect OUTPUTS [--prompts PROMPTS] [--filter OURS] [--json]
+                    [--alpha A] [--no-dedup]
+                    Test whether a suspect model learned from text watermarked with the profile (the
+                    closed-model test): its outputs scored with corpus-wide deduplication, every
+                    context of the prompts sent to it excluded, and with --filter only the contexts of
+                    our own watermarked outputs (the supervised setting). OUTPUTS and OURS as for
+                    detect; PROMPTS a .jsonl file (the text of each line) or one prompt per line.
           demo      [--seed N]
                     Generate, detect and localize with the built-in model and a fresh key.
           probe     --endpoint URL --model NAME --prompts FILE --out LOG [--concurrency N]
@@ -88,6 +95,7 @@ internal static class CliApp
                 "generate" => GenerateCommand.Run(options, stdout),
                 "detect" => DetectCommand.Run(options, stdin, stdout, stderr),
                 "calibrate" => CalibrateCommand.Run(options, stdin, stdout),
+                "radioactivity" => RadioactivityCommand.Run(options, stdin, stdout),
                 "evaluate" => EvaluateCommand.Run(options, stdout, stderr),
                 "demo" => DemoCommand.Run(options, stdout),
                 "probe" => ProbeCommand.Run(options, stdout, stderr),
