@@ -99,7 +99,7 @@ internal static class CliApp
                 "evaluate" => EvaluateCommand.Run(options, stdout, stderr),
                 "demo" => DemoCommand.Run(options, stdout),
                 "probe" => ProbeCommand.Run(options, stdout, stderr),
-                _ => throw new UsageException($"Unknown command '{command}'. Commands: keygen, generate, detect, calibrate, evaluate, demo, probe."),
+                _ => throw new UsageException($"Unknown command '{command}'. Commands: keygen, generate, detect, calibrate, radioactivity, evaluate, demo, probe."),
             };
         }
         catch (UsageException ex)

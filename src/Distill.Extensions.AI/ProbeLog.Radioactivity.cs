@@ -18,7 +18,7 @@ public sealed partial class ProbeLog
     /// <returns>The test's result over every successful response of the log.</returns>
     /// <remarks>
     /// Every logged prompt and system prompt (failed ones too: the suspect saw them) is added with
-    /// <see cref="ClosedModelTest.AddPrompt"/> before any response, so that (context, token)
+    /// <see cref="TextClosedModelTest.AddPrompt"/> before any response, so that (context, token)
     /// pairs that a response merely copied from its prompt are not scored; each successful
     /// response is then one output. This assumes that the logged prompts are all the suspect was
     /// given: a prompt template or a system prompt that the endpoint adds itself can leak watermarked text
@@ -29,12 +29,7 @@ public sealed partial class ProbeLog
     /// <exception cref="NotSupportedException">The scheme has no closed-model test (EXP-edit).</exception>
     public RadioactivityResult TestRadioactivity(WatermarkScheme scheme, TextTokenizer tokenizer, RadioactivityOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(scheme);
-        ArgumentNullException.ThrowIfNull(tokenizer);
-
-        // The same checks as text detection: scoring other ids than the embedder's proves nothing.
-        _ = new TextDetector(scheme, tokenizer);
-        var test = new ClosedModelTest(scheme, options);
+        var test = new TextClosedModelTest(scheme, tokenizer, options);
         IReadOnlyList<ProbeRecord> records = Records;
         var prompts = new HashSet<string>(StringComparer.Ordinal);
         var systemPrompts = new HashSet<string>(StringComparer.Ordinal);
@@ -42,20 +37,20 @@ public sealed partial class ProbeLog
         {
             if (prompts.Add(record.Id))
             {
-                test.AddPrompt(tokenizer.EncodeToIds(record.Prompt));
+                test.AddPrompt(record.Prompt);
             }
 
             if (record.SystemPrompt is { } system && systemPrompts.Add(system))
             {
-                test.AddPrompt(tokenizer.EncodeToIds(system));
+                test.AddPrompt(system);
             }
         }
 
         foreach (ProbeRecord record in records)
         {
-            if (record.Succeeded && !string.IsNullOrEmpty(record.Response))
+            if (record.Succeeded)
             {
-                test.AddOutput(tokenizer.EncodeToIds(record.Response));
+                test.AddOutput(record.Response!);
             }
         }
 

@@ -70,6 +70,18 @@ public sealed partial class ProbeLog : IDisposable
         }
     }
 
+    /// <summary>Gets the number of distinct prompt identifiers in the log, answered or not.</summary>
+    public int PromptCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _prompts.Count;
+            }
+        }
+    }
+
     /// <summary>Gets the number of prompts with a successful response.</summary>
     public int AnsweredCount
     {

@@ -62,7 +62,8 @@ public sealed class ProbeCommandTests : IDisposable
             Assert.True(doc.RootElement.GetProperty("radioactive").GetBoolean(), stdout);
             Assert.True(doc.RootElement.GetProperty("log10PValue").GetDouble() < -6);
             Assert.True(doc.RootElement.GetProperty("scoredTokens").GetInt64() > 100);
-            Assert.Equal(12, doc.RootElement.GetProperty("responses").GetInt32());
+            Assert.Equal(12, doc.RootElement.GetProperty("outputs").GetInt32());
+            Assert.Equal(12, doc.RootElement.GetProperty("prompts").GetInt32());
         }
 
         string[] lines = File.ReadAllLines(log);
@@ -78,7 +79,7 @@ public sealed class ProbeCommandTests : IDisposable
         Assert.True(code == 0, stderr);
         Assert.Equal(12, server.TotalRequests);
         Assert.Contains("RADIOACTIVE", stdout, StringComparison.Ordinal);
-        Assert.Contains("excluded:", stdout, StringComparison.Ordinal);
+        Assert.Contains("in 12 prompts", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
