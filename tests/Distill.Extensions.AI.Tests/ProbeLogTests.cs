@@ -48,6 +48,18 @@ public sealed class ProbeLogTests
     }
 
     [Fact]
+    public void ACorruptLastLineWithItsNewlineIsCutAwayToo()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("log.jsonl");
+        File.WriteAllText(path, Line1 + "\n" + "{\"id\":\"2\",\u0000garbage\n\n");
+        using ProbeLog log = ProbeLog.Open(path);
+        Assert.True(log.RepairedLastLine);
+        Assert.Single(log.Records);
+        Assert.Equal(Line1 + "\n", File.ReadAllText(path));
+    }
+
+    [Fact]
     public void ACompleteLastLineWithoutItsNewlineIsKept()
     {
         using var dir = new TempDirectory();

@@ -22,7 +22,7 @@ public sealed class ProbeRadioactivityTests
     public async Task ASuspectWithPlainRepliesTestsNegative()
     {
         RadioactivityResult result = await ProbeAsync(new ChatCompletionServerOptions(), StudentServer.Prompts(20));
-        Assert.True(result.ScoredTokens > 100, $"{result.ScoredTokens} scored of {result.TokenCount}; {result.Duplicates} duplicates, {result.ExcludedByPrompt} excluded, {result.SkippedPrefix} prefix");
+        Assert.True(result.ScoredTokens > 500, $"{result.ScoredTokens} scored of {result.TokenCount}; {result.Duplicates} duplicates, {result.ExcludedByPrompt} excluded, {result.SkippedPrefix} prefix");
         Assert.False(result.IsSignificant(0.01), $"log10 p = {result.Log10PValue}");
     }
 
@@ -36,6 +36,7 @@ public sealed class ProbeRadioactivityTests
             .Where(p => p.Text.Length > 0).ToList();
         RadioactivityResult result = await ProbeAsync(new ChatCompletionServerOptions { EchoPrompt = true }, prompts);
         Assert.True(result.ExcludedByPrompt > 200);
+        Assert.True(result.ScoredTokens < result.TokenCount / 10, $"{result.ScoredTokens} of {result.TokenCount} scored");
         Assert.False(result.IsSignificant(0.01), $"log10 p = {result.Log10PValue}");
 
         // The same responses without their prompts are strongly watermarked: the exclusion is what saves the test.
