@@ -16,7 +16,7 @@ import tempfile
 from urllib.parse import urlparse, unquote
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-projects = ["src/Distill", "src/Distill.Tokenizers", "src/Distill.Evaluation", "src/Distill.Cli"]
+projects = ["src/Distill", "src/Distill.Tokenizers", "src/Distill.Extensions.AI", "src/Distill.Evaluation", "src/Distill.Cli"]
 
 def update(project, directory):
     with tempfile.TemporaryDirectory() as tmp:

@@ -54,6 +54,16 @@ internal static class CliApp
                     detect; PROMPTS a .jsonl file (the text of each line) or one prompt per line.
           demo      [--seed N]
                     Generate, detect and localize with the built-in model and a fresh key.
+          probe     --endpoint URL --model NAME --prompts FILE --out LOG [--concurrency N]
+                    [--max-attempts N] [--max-tokens N] [--temperature T] [--seed N]
+                    [--backoff SECONDS] [--timeout SECONDS] [--api-key-env NAME] [--key FILE [--json]]
+                    Send prompts (.jsonl with {"id": ..., "text": ...} per line, or one per line) to
+                    an OpenAI-compatible chat endpoint (URL like https://api.example.com/v1) and log
+                    each response to LOG (JSON lines). A rerun skips what LOG already answered, so a
+                    killed or cancelled probe resumes. The API key is read from the environment
+                    variable OPENAI_API_KEY (or NAME). With --key, test the whole log for
+                    radioactivity: did the suspect learn from text watermarked with the profile?
+                    Defaults: concurrency 4, 5 attempts, 256 tokens, temperature 1, backoff 1 s.
 
         Options for every command: --verbose (stack traces on errors), --help.
         Exit codes: 0 success, 1 error, 2 usage error.
@@ -88,7 +98,8 @@ internal static class CliApp
                 "radioactivity" => RadioactivityCommand.Run(options, stdin, stdout),
                 "evaluate" => EvaluateCommand.Run(options, stdout, stderr),
                 "demo" => DemoCommand.Run(options, stdout),
-                _ => throw new UsageException($"Unknown command '{command}'. Commands: keygen, generate, detect, calibrate, evaluate, demo."),
+                "probe" => ProbeCommand.Run(options, stdout, stderr),
+                _ => throw new UsageException($"Unknown command '{command}'. Commands: keygen, generate, detect, calibrate, radioactivity, evaluate, demo, probe."),
             };
         }
         catch (UsageException ex)
