@@ -45,6 +45,13 @@ internal static class CliApp
                     (default ./evaluation). Defaults: 50 generations of 1000 tokens, 2000 human
                     passages per length, seed 1, schemes kgw, kgw-lefthash, unigram, gumbel,
                     synthid (exp-edit only when named: its test is slow beyond 200 tokens).
+          distillation [--out DIR] [--seed N] [--student-tokens N] [--student-order N]
+                    [--human-documents N] [--schemes a,b] [--rhos 0,0.01,...] [--calibration-runs N]
+                    [--calibration-responses N] [--threads N] [--quick]
+                    Radioactivity of n-gram students trained on a watermarked teacher's text: p-value
+                    against the watermarked share rho and the student's tokens, closed (unsupervised,
+                    supervised) and open, and rho = 0 over many keys; written to DIR (default
+                    ./evaluation/distillation). --quick: tiny sizes, kgw-lefthash-2 only.
           demo      [--seed N]
                     Generate, detect and localize with the built-in model and a fresh key.
 
@@ -79,8 +86,9 @@ internal static class CliApp
                 "detect" => DetectCommand.Run(options, stdin, stdout, stderr),
                 "calibrate" => CalibrateCommand.Run(options, stdin, stdout),
                 "evaluate" => EvaluateCommand.Run(options, stdout, stderr),
+                "distillation" => DistillationCommand.Run(options, stdout, stderr),
                 "demo" => DemoCommand.Run(options, stdout),
-                _ => throw new UsageException($"Unknown command '{command}'. Commands: keygen, generate, detect, calibrate, evaluate, demo."),
+                _ => throw new UsageException($"Unknown command '{command}'. Commands: keygen, generate, detect, calibrate, evaluate, distillation, demo."),
             };
         }
         catch (UsageException ex)

@@ -1,0 +1,51 @@
+using System;
+using Distill.GreenList;
+
+namespace Distill.Evaluation.Distillation;
+
+/// <summary>
+/// Generates KGW LeftHash watermarked text from a <see cref="KneserNeyModel"/> by rejection: a token
+/// drawn from the model is kept when green, and kept with probability <c>e^-δ</c> when red.
+/// </summary>
+/// <remarks>
+/// The kept token has probability proportional to <c>p(w) e^{δ [w green]}</c>, the softmax of the
+/// logits after <see cref="WatermarkSession.ProcessLogits(Span{float})"/> at temperature 1 without
+/// truncation (a test checks this by chi-square against that path). It touches a few tokens instead
+/// of the whole vocabulary, so the calibration can generate a teacher corpus under each of many keys.
+/// LeftHash only: SelfHash greenness depends on the candidate and on which candidates are tested.
+/// </remarks>
+internal static class KgwRejectionSampler
+{
+    public static void Generate(KneserNeyModel model, KgwScheme scheme, ReadOnlySpan<int> prompt, Span<int> destination, ulong seed)
+    {
+        if (scheme.Options.Seeding != KgwSeeding.LeftHash)
+        {
+            throw new ArgumentException("The rejection sampler needs LeftHash seeding.", nameof(scheme));
+        }
+
+        int h = scheme.Options.PrefixLength;
+        if (prompt.Length < Math.Max(h, model.Order - 1))
+        {
+            throw new ArgumentException("The prompt must hold a full context.", nameof(prompt));
+        }
+
+        double redAcceptance = Math.Exp(-(float)scheme.Options.Delta);
+        var random = new Xoshiro256StarStar(seed);
+        int width = Math.Max(h, model.Order - 1);
+        int[] text = new int[width + destination.Length];
+        prompt[^width..].CopyTo(text);
+        for (int i = 0; i < destination.Length; i++)
+        {
+            ReadOnlySpan<int> context = text.AsSpan(i, width);
+            int token;
+            do
+            {
+                token = model.Sample(context, ref random);
+            }
+            while (!scheme.IsGreen(context[^h..], token) && random.NextDouble() >= redAcceptance);
+
+            text[width + i] = token;
+            destination[i] = token;
+        }
+    }
+}
