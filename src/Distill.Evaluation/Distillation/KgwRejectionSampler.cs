@@ -29,23 +29,33 @@ internal static class KgwRejectionSampler
             throw new ArgumentException("The prompt must hold a full context.", nameof(prompt));
         }
 
-        double redAcceptance = Math.Exp(-(float)scheme.Options.Delta);
+        double redAcceptance = RedAcceptance(scheme);
         var random = new Xoshiro256StarStar(seed);
         int width = Math.Max(h, model.Order - 1);
         int[] text = new int[width + destination.Length];
         prompt[^width..].CopyTo(text);
         for (int i = 0; i < destination.Length; i++)
         {
-            ReadOnlySpan<int> context = text.AsSpan(i, width);
-            int token;
-            do
-            {
-                token = model.Sample(context, ref random);
-            }
-            while (!scheme.IsGreen(context[^h..], token) && random.NextDouble() >= redAcceptance);
-
+            int token = Next(model, scheme, text.AsSpan(i, width), redAcceptance, ref random);
             text[width + i] = token;
             destination[i] = token;
         }
+    }
+
+    /// <summary>The probability of keeping a red token: e^-δ, with δ rounded to single precision as the session adds it.</summary>
+    public static double RedAcceptance(KgwScheme scheme) => Math.Exp(-(float)scheme.Options.Delta);
+
+    /// <summary>One watermarked draw after a context of at least the scheme's prefix length and the model's context.</summary>
+    public static int Next(KneserNeyModel model, KgwScheme scheme, ReadOnlySpan<int> context, double redAcceptance, ref Xoshiro256StarStar random)
+    {
+        int h = scheme.Options.PrefixLength;
+        int token;
+        do
+        {
+            token = model.Sample(context, ref random);
+        }
+        while (!scheme.IsGreen(context[^h..], token) && random.NextDouble() >= redAcceptance);
+
+        return token;
     }
 }
