@@ -68,4 +68,7 @@ public abstract class WatermarkScheme
     /// <returns>The significant spans, most significant first.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary.</exception>
     public abstract LocalizationResult Localize(ReadOnlySpan<int> tokens, LocalizationOptions? options = null);
+
+    /// <summary>The scheme's per-token scorer for the radioactivity tests, or <see langword="null"/> when it has none.</summary>
+    internal virtual Radioactivity.RadioactivityScorer? CreateRadioactivityScorer() => null;
 }

@@ -122,4 +122,16 @@ internal static class TestData
 
         return last;
     }
+
+    /// <summary>The smallest k with P[Binomial(trials, p) &gt; k] at most <paramref name="tail"/>: the most hits a valid test at level p may show.</summary>
+    public static int UpperQuantile(int trials, double p, double tail)
+    {
+        int k = 0;
+        while (Distill.Statistics.Binomial.LogUpperTail(k + 1, trials, p) > Math.Log(tail))
+        {
+            k++;
+        }
+
+        return k;
+    }
 }

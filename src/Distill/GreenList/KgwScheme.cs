@@ -273,4 +273,7 @@ public sealed class KgwScheme : WatermarkScheme, IGreenListScoring
         seed = Seed(ref window, tokenHash);
         return PrfV1.GreenValue(seed, token) < Threshold;
     }
+
+    /// <inheritdoc />
+    internal override Radioactivity.RadioactivityScorer CreateRadioactivityScorer() => new Radioactivity.GreenListRadioactivityScorer(this);
 }

@@ -29,6 +29,9 @@ internal readonly struct GumbelPrf
         subKey.GetWords(out _, out _, out _k2, out _k3);
     }
 
+    /// <summary>Gets the PRF version 1 functions under the scheme's sub-key (its token hashes).</summary>
+    internal PrfV1 Base => _prf;
+
     /// <summary>TokenHash of PRF version 1 under the scheme's sub-key.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal ulong TokenHash(int token) => _prf.TokenHash(token);

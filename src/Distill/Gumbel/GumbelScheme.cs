@@ -399,4 +399,7 @@ public sealed class GumbelScheme : WatermarkScheme
 
         window.SetNewest(hashes.Slice(Lead - available, available), tokens.Length);
     }
+
+    /// <inheritdoc />
+    internal override Radioactivity.RadioactivityScorer CreateRadioactivityScorer() => new Radioactivity.GumbelRadioactivityScorer(this);
 }

@@ -21,6 +21,9 @@ internal readonly struct SynthIdPrf
         _k3 = _prf.SelfSeedKey;
     }
 
+    /// <summary>Gets the PRF version 1 functions under the scheme's sub-key (its token hashes).</summary>
+    internal PrfV1 Base => _prf;
+
     /// <summary>TokenHash(t) = Mix64(Mix64(t XOR k0) XOR k1) (PRF version 1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal ulong TokenHash(int token) => _prf.TokenHash(token);

@@ -423,4 +423,7 @@ public sealed class SynthIdScheme : WatermarkScheme
             words[i] = 0;
         }
     }
+
+    /// <inheritdoc />
+    internal override Radioactivity.RadioactivityScorer CreateRadioactivityScorer() => new Radioactivity.SynthIdRadioactivityScorer(this);
 }

@@ -262,4 +262,7 @@ public sealed class UnigramScheme : WatermarkScheme, IGreenListScoring
             }
         }
     }
+
+    /// <inheritdoc />
+    internal override Radioactivity.RadioactivityScorer CreateRadioactivityScorer() => new Radioactivity.GreenListRadioactivityScorer(this);
 }

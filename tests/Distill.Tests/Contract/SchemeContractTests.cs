@@ -3,7 +3,6 @@ using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using Distill.Detection;
-using Distill.Statistics;
 
 namespace Distill.Tests.Contract;
 
@@ -83,7 +82,7 @@ public abstract class SchemeContractTests
 
         // For a random key the test's size is at most alpha: the count of p <= alpha is at most
         // Binomial(keys, alpha), so it stays below that distribution's 99.9% quantile.
-        int limit = UpperQuantile(NullKeys, CalibrationAlpha, 1e-3);
+        int limit = TestData.UpperQuantile(NullKeys, CalibrationAlpha, 1e-3);
         Assert.True(below <= limit, $"{below} of {NullKeys} keys gave p <= {CalibrationAlpha} (limit {limit}); smallest log10 p {smallest:F2}");
         Assert.True(smallest > -6.0, $"a null stream reached log10 p = {smallest:F2}");
     }
@@ -454,15 +453,4 @@ public abstract class SchemeContractTests
     }
 
     private static int Draw(float[] logits, Random random) => TestData.SoftmaxSample(logits, random);
-
-    private static int UpperQuantile(int trials, double p, double tail)
-    {
-        int k = 0;
-        while (Binomial.LogUpperTail(k + 1, trials, p) > Math.Log(tail))
-        {
-            k++;
-        }
-
-        return k;
-    }
 }

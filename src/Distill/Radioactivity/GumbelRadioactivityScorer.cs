@@ -1,0 +1,62 @@
+using System;
+using Distill.Detection;
+using Distill.Gumbel;
+using Distill.Prf;
+using Distill.Statistics;
+
+namespace Distill.Radioactivity;
+
+/// <summary>
+/// Gumbel-max: a token's value is the sum over the K variants of -ln(1 - r), in the scheme's
+/// fixed point (rounded down); under the null hypothesis each variant's value is Exp(1), independent,
+/// so the sum over n distinct pairs is Gamma(K n, 1). Summing the variants (instead of taking the best
+/// one) suits a student trained on outputs of all of them, and needs no Bonferroni factor.
+/// </summary>
+internal sealed class GumbelRadioactivityScorer : RadioactivityScorer
+{
+    private readonly GumbelScheme _scheme;
+    private readonly PrfV1 _prf;
+    private readonly ulong _start;
+    private ulong[] _hashes = [];
+
+    public GumbelRadioactivityScorer(GumbelScheme scheme)
+        : base(scheme.Descriptor, scheme.ContextWidth)
+    {
+        _scheme = scheme;
+        _prf = scheme.Prf.Base;
+        _start = scheme.Prf.ContextStart;
+    }
+
+    public override DetectionStatistic Statistic => DetectionStatistic.GumbelScore;
+
+    public override void Score(ReadOnlySpan<int> text, ReadOnlySpan<int> candidates, Span<ulong> seeds, Span<ulong> values)
+    {
+        int w = PrefixLength, k = _scheme.Variants;
+        ReadOnlySpan<ulong> hashes = RadioactivityBuffers.TokenHashes(ref _hashes, text, _prf);
+        for (int i = w; i < text.Length; i++)
+        {
+            ulong seed = _start;
+            foreach (ulong h in hashes.Slice(i - w, w))
+            {
+                seed = PrfV1.LeftSeedStep(seed, h);
+            }
+
+            ulong value = 0;
+            for (int v = 0; v < k; v++)
+            {
+                value += GumbelScheme.ToFixed(GumbelPrf.TokenValue(_scheme.StepSeed(seed, v), candidates[i]));
+            }
+
+            seeds[i] = seed;
+            values[i] = value;
+        }
+    }
+
+    public override (double Score, double ZScore, double Log10PValue) Test(long scored, UInt128 sum)
+    {
+        double s = (double)sum / GumbelScheme.FixedScale;
+        double shape = (double)scored * _scheme.Variants;
+        double z = scored > 0 ? (s - shape) / Math.Sqrt(shape) : 0.0;
+        return (s, z, scored > 0 ? GammaDistribution.Log10UpperTail(shape, s) : 0.0);
+    }
+}

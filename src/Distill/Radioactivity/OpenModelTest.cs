@@ -1,0 +1,71 @@
+using System;
+using Distill.Gumbel;
+
+namespace Distill.Radioactivity;
+
+/// <summary>
+/// The open-model ("reading mode") radioactivity test of Sander et al. (NeurIPS 2024): our
+/// watermarked texts are teacher-forced through the suspect, and its top-1 prediction after each
+/// prefix is scored with our key after the text's context, deduplicated across the corpus, into one
+/// exact p-value.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A position is scored only when its context first occurs there in the text (and the predicted pair
+/// did not occur before it): the prefix the suspect reads is then independent of the pseudo-random
+/// values that decide the score, so a suspect that never learned from our text scores as the null
+/// distribution says, even though the text itself is watermarked. Later occurrences are counted in
+/// <see cref="RadioactivityResult.ExcludedSeenContext"/>. With a <see cref="RadioactivityOptions.Filter"/>
+/// only contexts in it are scored.
+/// </para>
+/// <para>A test is not thread-safe; the scheme may be shared.</para>
+/// </remarks>
+public sealed class OpenModelTest
+{
+    private readonly RadioactivityTally _tally;
+    private readonly ContextSeedSet _seenUnits = new();
+    private readonly ContextSeedSet _seenPairs = new();
+    private int[] _predictions = [];
+
+    /// <summary>Initializes a test of a suspect's next-token predictions for one scheme and key.</summary>
+    /// <param name="scheme">Our scheme and key.</param>
+    /// <param name="options">The options; <see cref="RadioactivityOptions.Default"/> when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="scheme"/> is <see langword="null"/>.</exception>
+    /// <exception cref="NotSupportedException">The scheme has no context-dependent values to test (EXP-edit).</exception>
+    /// <exception cref="Detection.DescriptorMismatchException">The filter was built for another scheme or key.</exception>
+    public OpenModelTest(WatermarkScheme scheme, RadioactivityOptions? options = null)
+    {
+        _tally = new RadioactivityTally(scheme, options);
+    }
+
+    /// <summary>Teacher-forces one of our watermarked texts through the suspect and scores its predictions.</summary>
+    /// <param name="watermarkedText">The token ids of a text watermarked with our key.</param>
+    /// <param name="suspect">The suspect model.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="suspect"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A token id of the text or a prediction is outside the vocabulary; nothing is scored.</exception>
+    public void AddText(ReadOnlySpan<int> watermarkedText, INextTokenPredictor suspect)
+    {
+        ArgumentNullException.ThrowIfNull(suspect);
+        int vocabularySize = _tally.VocabularySize;
+        LogitsGuard.ValidateTokens(watermarkedText, vocabularySize, nameof(watermarkedText));
+        int w = _tally.PrefixLength;
+        Span<int> predictions = RadioactivityBuffers.Ensure(ref _predictions, watermarkedText.Length).AsSpan(0, watermarkedText.Length);
+        predictions.Clear();
+        for (int i = w; i < watermarkedText.Length; i++)
+        {
+            int predicted = suspect.PredictNextToken(watermarkedText[..i]);
+            if ((uint)predicted >= (uint)vocabularySize)
+            {
+                throw new ArgumentOutOfRangeException(nameof(suspect), predicted, $"The suspect predicted token {predicted} after {i} tokens, outside the vocabulary of {vocabularySize}.");
+            }
+
+            predictions[i] = predicted;
+        }
+
+        _tally.AddPredictions(watermarkedText, predictions, _seenUnits, _seenPairs);
+    }
+
+    /// <summary>Gets the test's answer over every text added so far.</summary>
+    /// <returns>The p-value and the counts behind it.</returns>
+    public RadioactivityResult GetResult() => _tally.GetResult();
+}

@@ -1,0 +1,157 @@
+using System;
+using Distill.GreenList;
+using Distill.Gumbel;
+
+namespace Distill.Radioactivity;
+
+/// <summary>
+/// The engine both radioactivity tests share: scores candidates after contexts through the scheme's
+/// <see cref="RadioactivityScorer"/>, drops what the test must not count (contexts the suspect saw,
+/// contexts outside the filter, pairs already scored anywhere in the corpus) and sums the rest.
+/// </summary>
+internal sealed class RadioactivityTally
+{
+    private readonly RadioactivityScorer _scorer;
+    private readonly RadioactivityOptions _options;
+    private readonly SeedTokenSet? _seen;
+    private RadioactivityCounts _counts;
+    private ulong[] _seeds = [];
+    private ulong[] _values = [];
+    private ulong[] _actualSeeds = [];
+    private ulong[] _actualValues = [];
+
+    public RadioactivityTally(WatermarkScheme scheme, RadioactivityOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(scheme);
+        _options = options ?? RadioactivityOptions.Default;
+        _scorer = CreateScorer(scheme);
+        _options.Filter?.CheckFor(scheme.Descriptor);
+        _seen = _options.Deduplicate ? new SeedTokenSet(1024) : null;
+    }
+
+    public int PrefixLength => _scorer.PrefixLength;
+
+    public int VocabularySize => _scorer.VocabularySize;
+
+    /// <summary>The scheme's scorer, or a <see cref="NotSupportedException"/> that says why it has none.</summary>
+    public static RadioactivityScorer CreateScorer(WatermarkScheme scheme) =>
+        scheme.CreateRadioactivityScorer() ?? throw new NotSupportedException(
+            $"Scheme '{scheme.Descriptor.Scheme}' has no radioactivity test: its pseudo-random values are tied to positions in a key sequence, " +
+            "not to contexts, and each text starts at a random shift, so a model trained on its outputs learns no context-dependent bias to test for.");
+
+    /// <summary>Records a prompt's exclusion units and pairs (tokens already validated).</summary>
+    public void AddPrompt(ReadOnlySpan<int> prompt, ContextSeedSet units, ContextSeedSet pairs)
+    {
+        int w = _scorer.PrefixLength;
+        if (prompt.Length <= w)
+        {
+            return;
+        }
+
+        Span<ulong> seeds = RadioactivityBuffers.Ensure(ref _seeds, prompt.Length).AsSpan(0, prompt.Length);
+        Span<ulong> values = RadioactivityBuffers.Ensure(ref _values, prompt.Length).AsSpan(0, prompt.Length);
+        _scorer.Score(prompt, prompt, seeds, values);
+        for (int i = w; i < prompt.Length; i++)
+        {
+            units.Add(ContextHash.OfPosition(prompt, prompt, i, w));
+            pairs.Add(ContextHash.OfPair(seeds[i], prompt[i]));
+        }
+    }
+
+    /// <summary>Scores one output of the suspect (tokens already validated), excluding what the prompts contain.</summary>
+    public void AddOutput(ReadOnlySpan<int> output, ContextSeedSet promptUnits, ContextSeedSet promptPairs)
+    {
+        int w = _scorer.PrefixLength;
+        _counts.Tokens += output.Length;
+        int prefix = Math.Min(w, output.Length);
+        _counts.SkippedPrefix += prefix;
+        if (output.Length <= w)
+        {
+            return;
+        }
+
+        Span<ulong> seeds = RadioactivityBuffers.Ensure(ref _seeds, output.Length).AsSpan(0, output.Length);
+        Span<ulong> values = RadioactivityBuffers.Ensure(ref _values, output.Length).AsSpan(0, output.Length);
+        _scorer.Score(output, output, seeds, values);
+        bool anyPrompt = promptUnits.Count > 0;
+        for (int i = w; i < output.Length; i++)
+        {
+            ulong unit = ContextHash.OfPosition(output, output, i, w);
+            if (anyPrompt && (promptUnits.Contains(unit) || promptPairs.Contains(ContextHash.OfPair(seeds[i], output[i]))))
+            {
+                _counts.ExcludedByPrompt++;
+                continue;
+            }
+
+            Accept(unit, seeds[i], output[i], values[i]);
+        }
+    }
+
+    /// <summary>
+    /// Scores the suspect's predictions after each prefix of one of our texts (all validated). A
+    /// position is excluded when its context, or the predicted pair, already occurred earlier in the
+    /// text: the suspect then saw what followed it, so copying it is no evidence of training.
+    /// </summary>
+    public void AddPredictions(ReadOnlySpan<int> text, ReadOnlySpan<int> predictions, ContextSeedSet seenUnits, ContextSeedSet seenPairs)
+    {
+        int w = _scorer.PrefixLength;
+        _counts.Tokens += text.Length;
+        _counts.SkippedPrefix += Math.Min(w, text.Length);
+        if (text.Length <= w)
+        {
+            return;
+        }
+
+        int n = text.Length;
+        Span<ulong> seeds = RadioactivityBuffers.Ensure(ref _seeds, n).AsSpan(0, n);
+        Span<ulong> values = RadioactivityBuffers.Ensure(ref _values, n).AsSpan(0, n);
+        Span<ulong> actualSeeds = RadioactivityBuffers.Ensure(ref _actualSeeds, n).AsSpan(0, n);
+        Span<ulong> actualValues = RadioactivityBuffers.Ensure(ref _actualValues, n).AsSpan(0, n);
+        _scorer.Score(text, predictions, seeds, values);
+        _scorer.Score(text, text, actualSeeds, actualValues);
+        seenUnits.Clear();
+        seenPairs.Clear();
+        for (int i = w; i < n; i++)
+        {
+            ulong unit = ContextHash.OfPosition(text, predictions, i, w);
+            ulong pair = ContextHash.OfPair(seeds[i], predictions[i]);
+
+            // With no context (Unigram) every position shares the empty context: only pairs can repeat.
+            bool seen = (w > 0 && seenUnits.Contains(unit)) || seenPairs.Contains(pair);
+            if (w > 0)
+            {
+                seenUnits.Add(unit);
+            }
+
+            seenPairs.Add(ContextHash.OfPair(actualSeeds[i], text[i]));
+            if (seen)
+            {
+                _counts.ExcludedSeenContext++;
+                continue;
+            }
+
+            Accept(unit, seeds[i], predictions[i], values[i]);
+        }
+    }
+
+    public RadioactivityResult GetResult() =>
+        new(_scorer.Descriptor, _scorer.Statistic, _counts, _scorer.CountsGreen, _scorer.Test(_counts.Scored, _counts.Sum), _options.MinimumScoredTokens);
+
+    private void Accept(ulong unit, ulong seed, int token, ulong value)
+    {
+        if (_options.Filter is { } filter && !filter.Contains(unit))
+        {
+            _counts.OutsideFilter++;
+            return;
+        }
+
+        if (_seen is not null && !_seen.TryAdd(seed, token, false))
+        {
+            _counts.Duplicates++;
+            return;
+        }
+
+        _counts.Scored++;
+        _counts.Sum += value;
+    }
+}
