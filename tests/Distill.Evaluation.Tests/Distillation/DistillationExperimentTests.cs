@@ -24,14 +24,17 @@ public sealed class DistillationExperimentTests
     public DistillationExperimentTests(ModelFixture fixture) => _fixture = fixture;
 
     [Fact]
-    public void A_student_trained_on_watermarked_text_tests_positive_in_every_setting()
+    public void A_student_trained_on_watermarked_text_tests_positive_in_the_supervised_and_open_settings()
     {
+        // About 6,000 teacher tokens. The unsupervised closed test needs a far larger teacher corpus
+        // (the tiny student smooths most of the watermark away and dilutes the rest with every other
+        // context): the full run in docs/evaluation/distillation shows it.
         var options = new DistillationOptions
         {
             Schemes = [DistillationExperiment.KgwLeftHash2],
             Rhos = [0, 0.2, 1],
             HumanDocuments = 10,
-            StudentTokens = 20_000,
+            StudentTokens = 50_000,
             CalibrationRuns = 0,
             Seed = 5,
         };
@@ -40,16 +43,21 @@ public sealed class DistillationExperimentTests
 
         DistillationSchemeResult result = Assert.Single(report.Schemes);
         Assert.Null(result.UnsupportedReason);
-        foreach (DistillationSetting setting in Enum.GetValues<DistillationSetting>())
+        foreach (DistillationSetting setting in new[] { DistillationSetting.ClosedSupervised, DistillationSetting.Open })
         {
-            DistillationPoint full = result.Find(setting, 1, 20_000)!;
-            Assert.True(full.Log10PValue < -3, $"{setting} at rho 1: log10 p = {full.Log10PValue}; all: {report.ToMarkdown()}");
+            DistillationPoint full = result.Find(setting, 1, 50_000)!;
+            Assert.True(full.Log10PValue < -3, $"{setting} at rho 1: log10 p = {full.Log10PValue}");
             Assert.Equal(1.0, full.WatermarkedShare);
-            Assert.True(result.Find(setting, 0, 20_000)!.Log10PValue > -3);
         }
 
-        // The share actually used is near the one asked for.
+        foreach (DistillationSetting setting in Enum.GetValues<DistillationSetting>())
+        {
+            Assert.True(result.Find(setting, 0, 50_000)!.Log10PValue > -3, $"{setting} at rho 0");
+        }
+
+        // The share actually used is near the one asked for, and more student tokens score more.
         Assert.InRange(result.Find(DistillationSetting.Open, 0.2, 0)!.WatermarkedShare, 0.18, 0.22);
+        Assert.True(result.Find(DistillationSetting.ClosedSupervised, 1, 50_000)!.ScoredTokens > result.Find(DistillationSetting.ClosedSupervised, 1, 1_000)!.ScoredTokens);
         Assert.Empty(report.Calibration.SelectMany(c => c.Log10PValues));
     }
 
