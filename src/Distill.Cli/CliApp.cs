@@ -45,6 +45,13 @@ internal static class CliApp
                     (default ./evaluation). Defaults: 50 generations of 1000 tokens, 2000 human
                     passages per length, seed 1, schemes kgw, kgw-lefthash, unigram, gumbel,
                     synthid (exp-edit only when named: its test is slow beyond 200 tokens).
+          radioactivity --key FILE --suspect OUTPUTS [--prompts PROMPTS] [--filter OURS] [--json]
+                    [--alpha A] [--no-dedup]
+                    Test whether a suspect model learned from text watermarked with the profile (the
+                    closed-model test): its outputs scored with corpus-wide deduplication, every
+                    context of the prompts sent to it excluded, and with --filter only the contexts of
+                    our own watermarked outputs (the supervised setting). OUTPUTS and OURS as for
+                    detect; PROMPTS a .jsonl file (the text of each line) or one prompt per line.
           distillation [--out DIR] [--seed N] [--student-tokens N] [--student-order N]
                     [--human-documents N] [--schemes a,b] [--rhos 0,0.01,...] [--calibration-runs N]
                     [--calibration-responses N] [--threads N] [--quick]
@@ -85,10 +92,11 @@ internal static class CliApp
                 "generate" => GenerateCommand.Run(options, stdout),
                 "detect" => DetectCommand.Run(options, stdin, stdout, stderr),
                 "calibrate" => CalibrateCommand.Run(options, stdin, stdout),
+                "radioactivity" => RadioactivityCommand.Run(options, stdin, stdout),
                 "evaluate" => EvaluateCommand.Run(options, stdout, stderr),
                 "distillation" => DistillationCommand.Run(options, stdout, stderr),
                 "demo" => DemoCommand.Run(options, stdout),
-                _ => throw new UsageException($"Unknown command '{command}'. Commands: keygen, generate, detect, calibrate, evaluate, distillation, demo."),
+                _ => throw new UsageException($"Unknown command '{command}'. Commands: keygen, generate, detect, calibrate, radioactivity, evaluate, distillation, demo."),
             };
         }
         catch (UsageException ex)

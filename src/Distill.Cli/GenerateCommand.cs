@@ -84,7 +84,7 @@ internal static class GenerateCommand
         return CliApp.Success;
     }
 
-    private static List<string> ReadPrompts(string path)
+    internal static List<string> ReadPrompts(string path)
     {
         if (!File.Exists(path))
         {

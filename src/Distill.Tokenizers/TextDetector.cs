@@ -19,6 +19,14 @@ public sealed class TextDetector
     /// <exception cref="DescriptorMismatchException">The tokenizer is not the one the descriptor names, or its vocabulary size differs.</exception>
     public TextDetector(WatermarkScheme scheme, TextTokenizer tokenizer)
     {
+        CheckTokenizer(scheme, tokenizer);
+        Scheme = scheme;
+        Tokenizer = tokenizer;
+    }
+
+    /// <summary>Throws unless <paramref name="tokenizer"/> is the one <paramref name="scheme"/>'s descriptor names, with its vocabulary size.</summary>
+    internal static void CheckTokenizer(WatermarkScheme scheme, TextTokenizer tokenizer)
+    {
         ArgumentNullException.ThrowIfNull(scheme);
         ArgumentNullException.ThrowIfNull(tokenizer);
         if (scheme.Descriptor.Tokenizer is { } name && !string.Equals(name, tokenizer.Name, StringComparison.Ordinal))
@@ -30,9 +38,6 @@ public sealed class TextDetector
         {
             throw new DescriptorMismatchException($"The profile's vocabulary size is {scheme.VocabularySize}, but tokenizer '{tokenizer.Name}' has {tokenizer.VocabularySize}.");
         }
-
-        Scheme = scheme;
-        Tokenizer = tokenizer;
     }
 
     /// <summary>Gets the scheme.</summary>

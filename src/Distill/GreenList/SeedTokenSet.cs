@@ -82,6 +82,10 @@ internal sealed class SeedTokenSet
         }
     }
 
+    /// <summary>Asks the processor to bring the home slot of a pair into the cache (a hint; never faults).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Prefetch(ulong seed, int token) => Prefetch(ref _entries[Slot(seed, token)]);
+
     /// <summary>Grows the table, if needed, so that <paramref name="additional"/> more pairs fit without growing (slots stay valid meanwhile).</summary>
     public void Reserve(int additional)
     {

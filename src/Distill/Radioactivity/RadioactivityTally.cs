@@ -11,6 +11,9 @@ namespace Distill.Radioactivity;
 /// </summary>
 internal sealed class RadioactivityTally
 {
+    /// <summary>How many positions ahead the deduplication table is prefetched.</summary>
+    private const int PrefetchDistance = 16;
+
     private readonly RadioactivityScorer _scorer;
     private readonly RadioactivityOptions _options;
     private readonly SeedTokenSet? _seen;
@@ -74,8 +77,15 @@ internal sealed class RadioactivityTally
         Span<ulong> values = RadioactivityBuffers.Ensure(ref _values, output.Length).AsSpan(0, output.Length);
         _scorer.Score(output, output, seeds, values);
         bool anyPrompt = promptUnits.Count > 0;
+        _seen?.Reserve(output.Length - w);
         for (int i = w; i < output.Length; i++)
         {
+            // The deduplication table is far larger than the caches: start its miss early.
+            if (_seen is not null && i + PrefetchDistance < output.Length)
+            {
+                _seen.Prefetch(seeds[i + PrefetchDistance], output[i + PrefetchDistance]);
+            }
+
             ulong unit = ContextHash.OfPosition(output, output, i, w);
             if (anyPrompt && (promptUnits.Contains(unit) || promptPairs.Contains(ContextHash.OfPair(seeds[i], output[i]))))
             {
