@@ -52,8 +52,13 @@ internal static class CliApp
                     context of the prompts sent to it excluded, and with --filter only the contexts of
                     our own watermarked outputs (the supervised setting). OUTPUTS and OURS as for
                     detect; PROMPTS a .jsonl file (the text of each line) or one prompt per line.
-          demo      [--seed N]
-                    Generate, detect and localize with the built-in model and a fresh key.
+          distillation [--out DIR] [--seed N] [--student-tokens N] [--student-order N]
+                    [--human-documents N] [--schemes a,b] [--rhos 0,0.01,...] [--calibration-runs N]
+                    [--calibration-responses N] [--threads N] [--quick]
+                    Radioactivity of n-gram students trained on a watermarked teacher's text: p-value
+                    against the watermarked share rho and the student's tokens, closed (unsupervised,
+                    supervised) and open, and rho = 0 over many keys; written to DIR (default
+                    ./evaluation/distillation). --quick: tiny sizes, kgw-lefthash-2 only.
           probe     --endpoint URL --model NAME --prompts FILE --out LOG [--concurrency N]
                     [--max-attempts N] [--max-tokens N] [--temperature T] [--seed N]
                     [--backoff SECONDS] [--timeout SECONDS] [--api-key-env NAME] [--key FILE [--json]]
@@ -64,6 +69,8 @@ internal static class CliApp
                     variable OPENAI_API_KEY (or NAME). With --key, test the whole log for
                     radioactivity: did the suspect learn from text watermarked with the profile?
                     Defaults: concurrency 4, 5 attempts, 256 tokens, temperature 1, backoff 1 s.
+          demo      [--seed N]
+                    Generate, detect and localize with the built-in model and a fresh key.
 
         Options for every command: --verbose (stack traces on errors), --help.
         Exit codes: 0 success, 1 error, 2 usage error.
@@ -97,9 +104,10 @@ internal static class CliApp
                 "calibrate" => CalibrateCommand.Run(options, stdin, stdout),
                 "radioactivity" => RadioactivityCommand.Run(options, stdin, stdout),
                 "evaluate" => EvaluateCommand.Run(options, stdout, stderr),
+                "distillation" => DistillationCommand.Run(options, stdout, stderr),
                 "demo" => DemoCommand.Run(options, stdout),
                 "probe" => ProbeCommand.Run(options, stdout, stderr),
-                _ => throw new UsageException($"Unknown command '{command}'. Commands: keygen, generate, detect, calibrate, radioactivity, evaluate, demo, probe."),
+                _ => throw new UsageException($"Unknown command '{command}'. Commands: keygen, generate, detect, calibrate, radioactivity, probe, evaluate, distillation, demo."),
             };
         }
         catch (UsageException ex)
