@@ -3,24 +3,12 @@ using System.IO;
 
 namespace Distill.Cli.Tests;
 
-public sealed class DistillationCommandTests : IDisposable
+public sealed class DistillationCommandTests() : CliTestBase("distill-cli-distillation-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("distill-cli-distillation-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = CliApp.Run(args, new StringReader(""), stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     [Fact]
     public void Quick_writes_the_tables_and_the_plots()
     {
-        string dir = Path.Combine(_dir, "out");
+        string dir = Path.Combine(Dir, "out");
         var (code, output, err) = Run("distillation", "--quick", "--out", dir, "--student-tokens", "1000", "--human-documents", "5", "--calibration-runs", "3", "--threads", "2");
 
         Assert.True(code == 0, err);
@@ -47,10 +35,10 @@ public sealed class DistillationCommandTests : IDisposable
     [InlineData("--threads", "0")]
     public void Bad_arguments_are_usage_errors(string name, string value)
     {
-        var (code, _, err) = Run("distillation", "--quick", "--out", Path.Combine(_dir, "bad"), name, value);
+        var (code, _, err) = Run("distillation", "--quick", "--out", Path.Combine(Dir, "bad"), name, value);
 
         Assert.Equal(CliApp.UsageError, code);
         Assert.Contains("distill:", err, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(Path.Combine(_dir, "bad")));
+        Assert.False(Directory.Exists(Path.Combine(Dir, "bad")));
     }
 }

@@ -11,30 +11,18 @@ using Distill.Extensions.AI;
 
 namespace Distill.Cli.Tests;
 
-public sealed class ProbeCommandTests : IDisposable
+public sealed class ProbeCommandTests() : CliTestBase("distill-probe-cli-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("distill-probe-cli-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = CliApp.Run(args, new StringReader(""), stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     private string PromptsFile(int count)
     {
-        string path = Path.Combine(_dir, "prompts.txt");
+        string path = Path.Combine(Dir, "prompts.txt");
         File.WriteAllLines(path, BrownCorpus.HeldOutPrompts(BuiltInModel.Tokenizer, 12, 100).Select(p => p.Text.ReplaceLineEndings(" ").Trim()).Where(t => t.Length > 0).Take(count));
         return path;
     }
 
     private string Keygen()
     {
-        string path = Path.Combine(_dir, "key.distill");
+        string path = Path.Combine(Dir, "key.distill");
         Assert.Equal(0, Run("keygen", "--out", path).Code);
         return path;
     }
@@ -52,7 +40,7 @@ public sealed class ProbeCommandTests : IDisposable
         WatermarkScheme scheme = WatermarkProfile.Load(key).CreateScheme();
         using ChatCompletionServer server = Serve(new ChatCompletionServerOptions { Scheme = scheme });
         string prompts = PromptsFile(12);
-        string log = Path.Combine(_dir, "log.jsonl");
+        string log = Path.Combine(Dir, "log.jsonl");
 
         var (code, stdout, stderr) = Run(ProbeArgs(server, prompts, log, "--key", key, "--json"));
         Assert.True(code == 0, stderr);
@@ -87,7 +75,7 @@ public sealed class ProbeCommandTests : IDisposable
     {
         using ChatCompletionServer server = Serve(new ChatCompletionServerOptions { Delay = TimeSpan.FromMilliseconds(150) });
         string prompts = PromptsFile(16);
-        string log = Path.Combine(_dir, "log.jsonl");
+        string log = Path.Combine(Dir, "log.jsonl");
         string cli = Path.Combine(AppContext.BaseDirectory, "Distill.Cli.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         start.ArgumentList.Add(cli);
@@ -146,7 +134,7 @@ public sealed class ProbeCommandTests : IDisposable
     {
         using ChatCompletionServer server = Serve(new ChatCompletionServerOptions { Delay = TimeSpan.FromMilliseconds(50) });
         string prompts = PromptsFile(10);
-        string log = Path.Combine(_dir, "log.jsonl");
+        string log = Path.Combine(Dir, "log.jsonl");
         using var cancel = new CancellationTokenSource();
         using var watcher = new Timer(_ =>
         {
@@ -175,7 +163,7 @@ public sealed class ProbeCommandTests : IDisposable
         string second = File.ReadLines(prompts).Skip(1).First();
         bool healed = false;
         using ChatCompletionServer server = Serve(new ChatCompletionServerOptions { Fault = (p, _) => p == second && !Volatile.Read(ref healed) ? 503 : 0 });
-        string log = Path.Combine(_dir, "log.jsonl");
+        string log = Path.Combine(Dir, "log.jsonl");
         var (code, _, stderr) = Run(ProbeArgs(server, prompts, log, "--max-attempts", "2", "--backoff", "0.001"));
         Assert.Equal(CliApp.Failure, code);
         Assert.Contains("3 of 4 prompts answered", stderr, StringComparison.Ordinal);
@@ -193,7 +181,7 @@ public sealed class ProbeCommandTests : IDisposable
     {
         using ChatCompletionServer server = Serve();
         string prompts = PromptsFile(2);
-        string log = Path.Combine(_dir, "log.jsonl");
+        string log = Path.Combine(Dir, "log.jsonl");
         Assert.Equal(CliApp.UsageError, Run("probe", "--model", "m", "--prompts", prompts, "--out", log).Code);
         Assert.Equal(CliApp.UsageError, Run("probe", "--endpoint", server.Endpoint.ToString(), "--prompts", prompts, "--out", log).Code);
         var bad = Run("probe", "--endpoint", "ftp://example.com/v1", "--model", "m", "--prompts", prompts, "--out", log);
@@ -204,7 +192,7 @@ public sealed class ProbeCommandTests : IDisposable
         Assert.Equal(CliApp.UsageError, Run(ProbeArgs(server, prompts, log, "--concurrency", "0")).Code);
         Assert.Equal(CliApp.UsageError, Run(ProbeArgs(server, prompts, log, "--temperature", "x")).Code);
 
-        var missing = Run(ProbeArgs(server, Path.Combine(_dir, "none.txt"), log));
+        var missing = Run(ProbeArgs(server, Path.Combine(Dir, "none.txt"), log));
         Assert.Equal(CliApp.Failure, missing.Code);
         Assert.Contains("does not exist", missing.Err, StringComparison.Ordinal);
 

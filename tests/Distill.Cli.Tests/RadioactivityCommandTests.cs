@@ -1,25 +1,12 @@
-using System;
 using System.IO;
 using System.Text.Json;
 
 namespace Distill.Cli.Tests;
 
 /// <summary><c>distill radioactivity</c>: the closed-model test from files, in both output formats.</summary>
-public sealed class RadioactivityCommandTests : IDisposable
+public sealed class RadioactivityCommandTests() : CliTestBase("distill-cli-radioactivity-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("distill-cli-radioactivity-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = CliApp.Run(args, new StringReader(""), stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
-    private string Path(string name) => System.IO.Path.Combine(_dir, name);
+    private string Path(string name) => System.IO.Path.Combine(Dir, name);
 
     private (string Key, string Prompts, string Marked, string Plain) Setup()
     {

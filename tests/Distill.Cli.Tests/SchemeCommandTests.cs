@@ -1,4 +1,3 @@
-using System;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
@@ -6,20 +5,8 @@ using System.Text.Json;
 namespace Distill.Cli.Tests;
 
 /// <summary>keygen, generate and detect for every scheme: the commands work the same way whichever scheme the profile names.</summary>
-public sealed class SchemeCommandTests : IDisposable
+public sealed class SchemeCommandTests() : CliTestBase("distill-cli-schemes-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("distill-cli-schemes-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = CliApp.Run(args, new StringReader(""), stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     [Theory]
     [InlineData("unigram", "greenCount", "--gamma", "0.4")]
     [InlineData("gumbel", "gumbelScore", "--context-width", "3")]
@@ -27,7 +14,7 @@ public sealed class SchemeCommandTests : IDisposable
     [InlineData("exp-edit", "editAlignment", "--key-length", "64")]
     public void A_scheme_profile_generates_text_that_detect_finds(string scheme, string statistic, string option, string value)
     {
-        string key = Path.Combine(_dir, $"{scheme}.distill");
+        string key = Path.Combine(Dir, $"{scheme}.distill");
         var (code, output, err) = Run("keygen", "--out", key, "--scheme", scheme, option, value);
         Assert.True(code == 0, err);
         Assert.Contains($"{scheme} v1", output);
@@ -36,7 +23,7 @@ public sealed class SchemeCommandTests : IDisposable
         (code, output, err) = Run("generate", "--key", key, "--prompt", "The jury said that the election", "--max-tokens", "120", "--seed", "3", "--json");
         Assert.True(code == 0, err);
         string text = JsonDocument.Parse(output.Trim().Split('\n')[0]).RootElement.GetProperty("text").GetString()!;
-        string input = Path.Combine(_dir, $"{scheme}.txt");
+        string input = Path.Combine(Dir, $"{scheme}.txt");
         File.WriteAllText(input, text);
 
         (code, output, err) = Run("detect", "--key", key, input, "--json", "--alpha", "0.01");
@@ -48,7 +35,7 @@ public sealed class SchemeCommandTests : IDisposable
         Assert.True(result.GetProperty("log10PValue").GetDouble() <= -2, output);
 
         // Parameters of another scheme are refused, not ignored.
-        (code, _, err) = Run("keygen", "--out", Path.Combine(_dir, "other.distill"), "--scheme", scheme, "--seeding", "lefthash");
+        (code, _, err) = Run("keygen", "--out", Path.Combine(Dir, "other.distill"), "--scheme", scheme, "--seeding", "lefthash");
         Assert.Equal(2, code);
         Assert.Contains("does not apply", err);
     }
@@ -56,9 +43,9 @@ public sealed class SchemeCommandTests : IDisposable
     [Fact]
     public void An_unknown_scheme_is_a_usage_error_that_lists_the_schemes()
     {
-        var (code, _, err) = Run("keygen", "--out", Path.Combine(_dir, "x.distill"), "--scheme", "aaronson");
+        var (code, _, err) = Run("keygen", "--out", Path.Combine(Dir, "x.distill"), "--scheme", "aaronson");
         Assert.Equal(2, code);
         Assert.All(new[] { "kgw", "unigram", "gumbel", "synthid", "exp-edit" }, s => Assert.Contains(s, err));
-        Assert.False(Directory.EnumerateFiles(_dir).Any());
+        Assert.False(Directory.EnumerateFiles(Dir).Any());
     }
 }

@@ -96,14 +96,17 @@ public sealed class DetectionResult
     /// <param name="alpha">The significance level, strictly between 0 and 1.</param>
     /// <returns><see langword="true"/> when the stream is significantly consistent with the key.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="alpha"/> is not strictly between 0 and 1.</exception>
-    public bool IsSignificant(double alpha)
+    public bool IsSignificant(double alpha) => IsSignificant(Status, Log10PValue, alpha);
+
+    /// <summary>The verdict of a test at level <paramref name="alpha"/>: scored, and p at most alpha.</summary>
+    internal static bool IsSignificant(DetectionStatus status, double log10PValue, double alpha)
     {
         if (!(alpha > 0.0 && alpha < 1.0))
         {
             throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "Alpha must be strictly between 0 and 1.");
         }
 
-        return Status == DetectionStatus.Scored && Log10PValue <= Math.Log10(alpha);
+        return status == DetectionStatus.Scored && log10PValue <= Math.Log10(alpha);
     }
 
     /// <inheritdoc />

@@ -91,15 +91,7 @@ public sealed class RadioactivityResult
     /// <param name="alpha">The significance level, strictly between 0 and 1.</param>
     /// <returns><see langword="true"/> when the suspect tests radioactive at level alpha.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="alpha"/> is not strictly between 0 and 1.</exception>
-    public bool IsSignificant(double alpha)
-    {
-        if (!(alpha > 0.0 && alpha < 1.0))
-        {
-            throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "Alpha must be strictly between 0 and 1.");
-        }
-
-        return Status == DetectionStatus.Scored && Log10PValue <= Math.Log10(alpha);
-    }
+    public bool IsSignificant(double alpha) => DetectionResult.IsSignificant(Status, Log10PValue, alpha);
 
     /// <inheritdoc />
     public override string ToString() => Statistic == DetectionStatistic.GreenCount
