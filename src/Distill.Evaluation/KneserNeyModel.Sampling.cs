@@ -80,12 +80,7 @@ public sealed partial class KneserNeyModel
         Span<int> chain = stackalloc int[MaxOrder];
         int depth = FindContexts(context, chain);
         Span<double> scales = stackalloc double[MaxOrder];
-        double scale = 1;
-        for (int d = depth; d >= 1; d--)
-        {
-            scales[d - 1] = scale;
-            scale *= _nodeGamma[chain[d - 1]];
-        }
+        double scale = LevelScales(chain, depth, scales);
 
         float unigramScale = (float)scale;
         int bestToken = -1;

@@ -139,12 +139,7 @@ public sealed partial class KneserNeyModel
         // P_d(w) = alpha_d(w) + γ_d P_{d-1}(w) unrolls to: unigram scaled by Π γ, plus each level's
         // alpha scaled by the γ of the levels above it.
         Span<double> scales = stackalloc double[MaxOrder];
-        double scale = 1;
-        for (int d = depth; d >= 1; d--)
-        {
-            scales[d - 1] = scale;
-            scale *= _nodeGamma[chain[d - 1]];
-        }
+        double scale = LevelScales(chain, depth, scales);
 
         TensorPrimitives.Multiply(_unigram, (float)scale, destination);
         for (int d = 1; d <= depth; d++)
@@ -276,5 +271,21 @@ public sealed partial class KneserNeyModel
     {
         Debug.Assert(node >= 0 && code >= 0 && code <= TokenMask);
         return ((long)node << TokenBits) | (uint)code;
+    }
+
+    /// <summary>
+    /// Writes to <paramref name="scales"/>[d - 1] the product of the interpolation weights of the
+    /// levels above level d of the context chain, and returns the unigram's scale (all of them).
+    /// </summary>
+    private double LevelScales(ReadOnlySpan<int> chain, int depth, Span<double> scales)
+    {
+        double scale = 1;
+        for (int d = depth; d >= 1; d--)
+        {
+            scales[d - 1] = scale;
+            scale *= _nodeGamma[chain[d - 1]];
+        }
+
+        return scale;
     }
 }
