@@ -82,6 +82,8 @@ internal sealed class GreenListRadioactivityScorer : RadioactivityScorer
         }
     }
 
+    public override double AnytimeLog10PValue(long scored, UInt128 sum) => BernoulliAnytimeLog10PValue((long)sum, scored, _gamma);
+
     public override (double Score, double ZScore, double Log10PValue) Test(long scored, UInt128 sum)
     {
         long green = (long)sum;

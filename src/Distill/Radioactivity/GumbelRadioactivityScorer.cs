@@ -52,6 +52,24 @@ internal sealed class GumbelRadioactivityScorer : RadioactivityScorer
         }
     }
 
+    /// <summary>
+    /// The exponential mixture: E = integral over lambda uniform on (0, 1] of lambda^(K N) e^((1 - lambda) S)
+    /// (the likelihood ratio of Gamma(K N, rate lambda) against Gamma(K N, 1)), which is
+    /// P[Gamma(K N + 1) &lt;= S] / (S density_{Gamma(K N + 1)}(S)).
+    /// </summary>
+    public override double AnytimeLog10PValue(long scored, UInt128 sum)
+    {
+        double s = (double)sum / GumbelScheme.FixedScale;
+        if (scored <= 0 || s <= 0.0)
+        {
+            return 0.0;
+        }
+
+        double shape = ((double)scored * _scheme.Variants) + 1.0;
+        double logE = GammaDistribution.LogLowerTail(shape, s) - GammaDistribution.LogDensity(shape, s) - Math.Log(s);
+        return Math.Min(0.0, -logE / Math.Log(10.0));
+    }
+
     public override (double Score, double ZScore, double Log10PValue) Test(long scored, UInt128 sum)
     {
         double s = (double)sum / GumbelScheme.FixedScale;

@@ -11,20 +11,24 @@ namespace Distill.Radioactivity;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A position is scored only when its context first occurs there in the text (and the predicted pair
-/// did not occur before it): the prefix the suspect reads is then independent of the pseudo-random
-/// values that decide the score, so a suspect that never learned from our text scores as the null
-/// distribution says, even though the text itself is watermarked. Later occurrences are counted in
-/// <see cref="RadioactivityResult.ExcludedSeenContext"/>. With a <see cref="RadioactivityOptions.Filter"/>
-/// only contexts in it are scored.
+/// A prediction is not scored when its (seed, token) pair already occurred as an actual pair before
+/// it, in this text or an earlier one (counted in <see cref="RadioactivityResult.ExcludedRevealed"/>):
+/// our watermark chose that token there, so the suspect, which may have read it in its context, could
+/// copy it without having learned anything. Every other prediction's value, given all that came
+/// before it, is at most as likely to be high as under the null distribution: the tokens our
+/// watermark did not choose after a context are, if anything, less likely to be favoured. Because
+/// which positions are scored depends on the text, and the text on the values already seen, the
+/// p-value is anytime-valid: 1 / E for a mixture likelihood ratio E that is a nonnegative
+/// supermartingale under the null hypothesis (Ville's inequality), about half a log10 of the count
+/// above the fixed-sample test's. With a <see cref="RadioactivityOptions.Filter"/> only contexts in
+/// it are scored.
 /// </para>
 /// <para>A test is not thread-safe; the scheme may be shared.</para>
 /// </remarks>
 public sealed class OpenModelTest
 {
     private readonly RadioactivityTally _tally;
-    private readonly ContextSeedSet _seenUnits = new();
-    private readonly ContextSeedSet _seenPairs = new();
+    private readonly ContextSeedSet _revealed = new();
     private int[] _predictions = [];
 
     /// <summary>Initializes a test of a suspect's next-token predictions for one scheme and key.</summary>
@@ -62,7 +66,7 @@ public sealed class OpenModelTest
             predictions[i] = predicted;
         }
 
-        _tally.AddPredictions(watermarkedText, predictions, _seenUnits, _seenPairs);
+        _tally.AddPredictions(watermarkedText, predictions, _revealed);
     }
 
     /// <summary>Gets the test's answer over every text added so far.</summary>

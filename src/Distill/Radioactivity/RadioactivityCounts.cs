@@ -9,7 +9,7 @@ internal struct RadioactivityCounts
     public long SkippedPrefix;
     public long Duplicates;
     public long ExcludedByPrompt;
-    public long ExcludedSeenContext;
+    public long ExcludedRevealed;
     public long OutsideFilter;
     public long Scored;
     public UInt128 Sum;

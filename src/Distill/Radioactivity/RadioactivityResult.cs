@@ -10,7 +10,7 @@ namespace Distill.Radioactivity;
 /// </summary>
 /// <remarks>
 /// The counts add up: <see cref="TokenCount"/> = <see cref="SkippedPrefix"/> + <see cref="ExcludedByPrompt"/>
-/// + <see cref="ExcludedSeenContext"/> + <see cref="OutsideFilter"/> + <see cref="Duplicates"/> + <see cref="ScoredTokens"/>.
+/// + <see cref="ExcludedRevealed"/> + <see cref="OutsideFilter"/> + <see cref="Duplicates"/> + <see cref="ScoredTokens"/>.
 /// </remarks>
 public sealed class RadioactivityResult
 {
@@ -25,7 +25,7 @@ public sealed class RadioactivityResult
         SkippedPrefix = counts.SkippedPrefix;
         Duplicates = counts.Duplicates;
         ExcludedByPrompt = counts.ExcludedByPrompt;
-        ExcludedSeenContext = counts.ExcludedSeenContext;
+        ExcludedRevealed = counts.ExcludedRevealed;
         OutsideFilter = counts.OutsideFilter;
         Status = counts.Scored >= minimumScoredTokens ? DetectionStatus.Scored : DetectionStatus.InsufficientTokens;
         Score = counts.Scored > 0 ? test.Score : 0.0;
@@ -70,10 +70,10 @@ public sealed class RadioactivityResult
     public long ExcludedByPrompt { get; }
 
     /// <summary>
-    /// Gets the number of positions whose context (or predicted pair) already occurred earlier in the
-    /// same text (open model): the suspect saw what followed it there, so its prediction is not evidence.
+    /// Gets the number of predictions (open model) whose (seed, token) pair already occurred in our
+    /// texts before them: our watermark chose that token there, so predicting it is no evidence.
     /// </summary>
-    public long ExcludedSeenContext { get; }
+    public long ExcludedRevealed { get; }
 
     /// <summary>Gets the number of tokens whose context is not in the supervised filter.</summary>
     public long OutsideFilter { get; }

@@ -47,4 +47,29 @@ internal abstract class RadioactivityScorer
 
     /// <summary>The statistic's value, z-score and log10 p-value for the sum of the values of <paramref name="scored"/> distinct pairs.</summary>
     public abstract (double Score, double ZScore, double Log10PValue) Test(long scored, UInt128 sum);
+
+    /// <summary>
+    /// An anytime-valid log10 p-value for the same sum: 1 / E, capped at 1, with E a mixture
+    /// likelihood ratio that is a nonnegative supermartingale under the null hypothesis whenever each
+    /// value, given everything before it, is at most as large as the null distribution says. By
+    /// Ville's inequality it stays valid when which tokens are scored, and how many, depends on the
+    /// values already seen (the open-model test); the price is about half a log10 of the count.
+    /// </summary>
+    public abstract double AnytimeLog10PValue(long scored, UInt128 sum);
+
+    /// <summary>
+    /// The Bernoulli mixture: E = integral over q uniform on [gamma, 1] of (q/gamma)^S ((1-q)/(1-gamma))^(N-S),
+    /// which is P[Binomial(N+1, gamma) &lt;= S] / ((1 - gamma) (N + 1) P[Binomial(N, gamma) = S]).
+    /// </summary>
+    protected static double BernoulliAnytimeLog10PValue(long successes, long trials, double gamma)
+    {
+        if (trials <= 0)
+        {
+            return 0.0;
+        }
+
+        double logE = Statistics.Binomial.LogLowerTail(successes, trials + 1, gamma) - Math.Log(1.0 - gamma) - Math.Log(trials + 1.0)
+            - Statistics.Binomial.LogProbability(successes, trials, gamma);
+        return Math.Min(0.0, -logE / Math.Log(10.0));
+    }
 }

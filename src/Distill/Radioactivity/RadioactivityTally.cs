@@ -22,6 +22,7 @@ internal sealed class RadioactivityTally
     private ulong[] _values = [];
     private ulong[] _actualSeeds = [];
     private ulong[] _actualValues = [];
+    private bool _anytime; // open model: predictions scored adaptively, so the anytime-valid p-value
 
     public RadioactivityTally(WatermarkScheme scheme, RadioactivityOptions? options)
     {
@@ -98,11 +99,15 @@ internal sealed class RadioactivityTally
     }
 
     /// <summary>
-    /// Scores the suspect's predictions after each prefix of one of our texts (all validated). A
-    /// position is excluded when its context, or the predicted pair, already occurred earlier in the
-    /// text: the suspect then saw what followed it, so copying it is no evidence of training.
+    /// Scores the suspect's predictions after each prefix of one of our texts (all validated), in
+    /// order. A prediction is not scored when its (seed, token) pair already occurred as an actual
+    /// pair before it (earlier in this text, or in an earlier text): that occurrence revealed its value,
+    /// since our watermark chose that token there. Every other prediction's value, given everything
+    /// before it, is at most as likely to be high as the null distribution says, so the anytime-valid
+    /// p-value of <see cref="RadioactivityScorer.AnytimeLog10PValue"/> holds although which positions
+    /// are scored depends on the text.
     /// </summary>
-    public void AddPredictions(ReadOnlySpan<int> text, ReadOnlySpan<int> predictions, ContextSeedSet seenUnits, ContextSeedSet seenPairs)
+    public void AddPredictions(ReadOnlySpan<int> text, ReadOnlySpan<int> predictions, ContextSeedSet revealed)
     {
         int w = _scorer.PrefixLength;
         _counts.Tokens += text.Length;
@@ -119,33 +124,33 @@ internal sealed class RadioactivityTally
         Span<ulong> actualValues = RadioactivityBuffers.Ensure(ref _actualValues, n).AsSpan(0, n);
         _scorer.Score(text, predictions, seeds, values);
         _scorer.Score(text, text, actualSeeds, actualValues);
-        seenUnits.Clear();
-        seenPairs.Clear();
+        _anytime = true;
         for (int i = w; i < n; i++)
         {
-            ulong unit = ContextHash.OfPosition(text, predictions, i, w);
-            ulong pair = ContextHash.OfPair(seeds[i], predictions[i]);
-
-            // With no context (Unigram) every position shares the empty context: only pairs can repeat.
-            bool seen = (w > 0 && seenUnits.Contains(unit)) || seenPairs.Contains(pair);
-            if (w > 0)
+            if (revealed.Contains(ContextHash.OfPair(seeds[i], predictions[i])))
             {
-                seenUnits.Add(unit);
+                _counts.ExcludedRevealed++;
+            }
+            else
+            {
+                Accept(ContextHash.OfPosition(text, predictions, i, w), text, i, seeds[i], predictions[i], values[i]);
             }
 
-            seenPairs.Add(ContextHash.OfPair(actualSeeds[i], text[i]));
-            if (seen)
-            {
-                _counts.ExcludedSeenContext++;
-                continue;
-            }
-
-            Accept(unit, text, i, seeds[i], predictions[i], values[i]);
+            // The token at i is revealed only to the predictions after it.
+            revealed.Add(ContextHash.OfPair(actualSeeds[i], text[i]));
         }
     }
 
-    public RadioactivityResult GetResult() =>
-        new(_scorer.Descriptor, _scorer.Statistic, _counts, _scorer.CountsGreen, _scorer.Test(_counts.Scored, _counts.Sum), _options.MinimumScoredTokens);
+    public RadioactivityResult GetResult()
+    {
+        (double Score, double ZScore, double Log10PValue) test = _scorer.Test(_counts.Scored, _counts.Sum);
+        if (_anytime)
+        {
+            test.Log10PValue = _scorer.AnytimeLog10PValue(_counts.Scored, _counts.Sum);
+        }
+
+        return new(_scorer.Descriptor, _scorer.Statistic, _counts, _scorer.CountsGreen, test, _options.MinimumScoredTokens);
+    }
 
     private void Accept(ulong unit, ReadOnlySpan<int> text, int position, ulong seed, int token, ulong value)
     {

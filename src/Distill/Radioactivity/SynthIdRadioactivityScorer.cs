@@ -42,6 +42,8 @@ internal sealed class SynthIdRadioactivityScorer : RadioactivityScorer
         }
     }
 
+    public override double AnytimeLog10PValue(long scored, UInt128 sum) => BernoulliAnytimeLog10PValue((long)sum, checked(scored * _scheme.Depth), 0.5);
+
     public override (double Score, double ZScore, double Log10PValue) Test(long scored, UInt128 sum)
     {
         long ones = (long)sum;

@@ -85,8 +85,12 @@ public sealed class DistillationExperimentTests
             Assert.True(calibration.FractionAtMost(1e-2) <= 0.05, $"{calibration.Setting}: {calibration.FractionAtMost(1e-2)} at 1e-2");
             Assert.True(calibration.KolmogorovSmirnovExcess < calibration.KolmogorovSmirnovCritical, $"{calibration.Setting}: KS excess {calibration.KolmogorovSmirnovExcess}");
 
-            // Not degenerate: the runs give different p-values.
-            Assert.True(calibration.Log10PValues.Distinct().Count() > 10);
+            // Not degenerate: the runs give different p-values (the open test's anytime-valid p-value
+            // is 1 for most null runs: conservative by design, so only its size is checked).
+            if (calibration.Setting != DistillationSetting.Open)
+            {
+                Assert.True(calibration.Log10PValues.Distinct().Count() > 10);
+            }
         }
     }
 

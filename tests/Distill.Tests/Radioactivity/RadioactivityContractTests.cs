@@ -136,26 +136,32 @@ public abstract class RadioactivityContractTests
     [Fact]
     public void Open_model_p_values_are_calibrated_even_for_a_suspect_that_copies_its_context()
     {
-        // Our texts are watermarked with the key; the suspect never saw the key. One suspect is a
-        // fixed function of the context, the other copies what followed the current context earlier
-        // in the text (as models do in context), which would fake a positive if scored.
+        // Our texts are watermarked with the key; the suspect never saw the key. One suspect copies
+        // what followed the current context earlier in the text (as models do in context), which
+        // would fake a positive if scored.
+        // A third predicts the model's most likely token, which the watermark often chose too: the
+        // text reveals those pairs' values, so they are not scored.
         int keys = NullKeys / 3;
         var copier = new CopyingPredictor(s_model);
-        AssertCalibrated(
-            k =>
-            {
-                WatermarkScheme scheme = Create(TestData.KeyFor(7_000 + k), Vocabulary);
-                var random = new Random(k);
-                var test = new OpenModelTest(scheme);
-                for (int d = 0; d < 4; d++)
+        var likeTheTeacher = new Predictor(context => s_model.Argmax(context, null));
+        foreach (INextTokenPredictor suspect in new INextTokenPredictor[] { copier, likeTheTeacher })
+        {
+            AssertCalibrated(
+                k =>
                 {
-                    int[] text = s_model.Generate([d], 80, random, scheme.CreateSession([d]));
-                    test.AddText(text, copier);
-                }
+                    WatermarkScheme scheme = Create(TestData.KeyFor(7_000 + k), Vocabulary);
+                    var random = new Random(k);
+                    var test = new OpenModelTest(scheme);
+                    for (int d = 0; d < 4; d++)
+                    {
+                        int[] text = s_model.Generate([d], 80, random, scheme.CreateSession([d]));
+                        test.AddText(text, suspect);
+                    }
 
-                return test.GetResult();
-            },
-            keys);
+                    return test.GetResult();
+                },
+                keys);
+        }
     }
 
     [Fact]
@@ -165,7 +171,9 @@ public abstract class RadioactivityContractTests
         var random = new Random(12);
         var learned = new OpenModelTest(scheme);
         var unrelated = new OpenModelTest(scheme);
-        var student = new Predictor(context => s_model.Argmax(context, scheme));
+        // The student learned the watermark, but not the teacher's model exactly (flatter logits), so
+        // its predictions are not all the tokens our texts contain (those are not scored).
+        var student = new Predictor(context => s_model.Argmax(context, scheme, 0.5f));
         var plain = new Predictor(context => s_model.Argmax(context, null));
         for (int d = 0; d < 6; d++)
         {
@@ -374,7 +382,7 @@ public abstract class RadioactivityContractTests
         [.. Enumerable.Range(0, count).Select(d => s_model.Generate([d % 7], length, random, null))];
 
     private static void AssertCountsAddUp(RadioactivityResult r) =>
-        Assert.Equal(r.TokenCount, r.SkippedPrefix + r.ExcludedByPrompt + r.ExcludedSeenContext + r.OutsideFilter + r.Duplicates + r.ScoredTokens);
+        Assert.Equal(r.TokenCount, r.SkippedPrefix + r.ExcludedByPrompt + r.ExcludedRevealed + r.OutsideFilter + r.Duplicates + r.ScoredTokens);
 
     private void AssertCalibrated(Func<int, RadioactivityResult> run, int? keys = null, long? minimumMeanScored = null)
     {

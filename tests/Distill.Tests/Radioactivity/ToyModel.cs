@@ -46,11 +46,20 @@ internal sealed class ToyModel(int vocabularySize)
         return context[prompt.Length..];
     }
 
-    /// <summary>The most likely token after <paramref name="context"/>, watermarked by a fresh session of <paramref name="scheme"/> over the context when it is not null.</summary>
-    public int Argmax(ReadOnlySpan<int> context, WatermarkScheme? scheme)
+    /// <summary>
+    /// The most likely token after <paramref name="context"/> under the logits times
+    /// <paramref name="scale"/>, watermarked by a fresh session of <paramref name="scheme"/> over the
+    /// context when it is not null.
+    /// </summary>
+    public int Argmax(ReadOnlySpan<int> context, WatermarkScheme? scheme, float scale = 1f)
     {
         var logits = new float[VocabularySize];
         Logits(context, logits);
+        for (int j = 0; j < logits.Length; j++)
+        {
+            logits[j] *= scale;
+        }
+
         scheme?.CreateSession(context).ProcessLogits(logits);
         int best = 0;
         for (int j = 1; j < logits.Length; j++)
