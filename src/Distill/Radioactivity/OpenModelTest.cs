@@ -19,7 +19,7 @@ namespace Distill.Radioactivity;
 /// watermark did not choose after a context are, if anything, less likely to be favoured. Because
 /// which positions are scored depends on the text, and the text on the values already seen, the
 /// p-value is anytime-valid: 1 / E for a mixture likelihood ratio E that is a nonnegative
-/// supermartingale under the null hypothesis (Ville's inequality), about half a log10 of the count
+/// supermartingale under the null hypothesis (Ville's inequality), about (1/2) log10 of the count
 /// above the fixed-sample test's. With a <see cref="RadioactivityOptions.Filter"/> only contexts in
 /// it are scored.
 /// </para>

@@ -53,7 +53,7 @@ internal abstract class RadioactivityScorer
     /// likelihood ratio that is a nonnegative supermartingale under the null hypothesis whenever each
     /// value, given everything before it, is at most as large as the null distribution says. By
     /// Ville's inequality it stays valid when which tokens are scored, and how many, depends on the
-    /// values already seen (the open-model test); the price is about half a log10 of the count.
+    /// values already seen (the open-model test); the price is about (1/2) log10 of the count.
     /// </summary>
     public abstract double AnytimeLog10PValue(long scored, UInt128 sum);
 
