@@ -131,4 +131,18 @@ internal sealed class Arguments
 
         return value;
     }
+
+    /// <summary>An integer option within [<paramref name="min"/>, <paramref name="max"/>], or <paramref name="fallback"/> when absent.</summary>
+    public int GetInt(string name, int fallback, int min, int max)
+    {
+        int value = GetInt(name, fallback);
+        return value >= min && value <= max ? value : throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--{name} must be between {min} and {max}."));
+    }
+
+    /// <summary>A number option within [<paramref name="min"/>, <paramref name="max"/>], or <paramref name="fallback"/> when absent.</summary>
+    public double GetDouble(string name, double fallback, double min, double max)
+    {
+        double value = GetDouble(name, fallback);
+        return value >= min && value <= max ? value : throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--{name} must be between {min} and {max}."));
+    }
 }

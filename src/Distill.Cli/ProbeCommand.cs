@@ -114,36 +114,11 @@ internal static class ProbeCommand
 
     private static ProbeOptions ParseOptions(Arguments a)
     {
-        int concurrency = a.GetInt("concurrency", 4);
-        if (concurrency is < 1 or > 256)
-        {
-            throw new UsageException("--concurrency must be between 1 and 256.");
-        }
-
-        int maxAttempts = a.GetInt("max-attempts", 5);
-        if (maxAttempts is < 1 or > 100)
-        {
-            throw new UsageException("--max-attempts must be between 1 and 100.");
-        }
-
-        int maxTokens = a.GetInt("max-tokens", 256);
-        if (maxTokens is < 1 or > 1_000_000)
-        {
-            throw new UsageException("--max-tokens must be between 1 and 1000000.");
-        }
-
-        double temperature = a.GetDouble("temperature", 1.0);
-        if (temperature is < 0 or > 2)
-        {
-            throw new UsageException("--temperature must be between 0 and 2.");
-        }
-
-        double backoff = a.GetDouble("backoff", 1.0);
-        if (backoff is < 0 or > 3600)
-        {
-            throw new UsageException("--backoff must be between 0 and 3600 seconds.");
-        }
-
+        int concurrency = a.GetInt("concurrency", 4, 1, 256);
+        int maxAttempts = a.GetInt("max-attempts", 5, 1, 100);
+        int maxTokens = a.GetInt("max-tokens", 256, 1, 1_000_000);
+        double temperature = a.GetDouble("temperature", 1.0, 0, 2);
+        double backoff = a.GetDouble("backoff", 1.0, 0, 3600);
         double timeout = a.GetDouble("timeout", 120);
         if (timeout is <= 0 or > 86_400)
         {

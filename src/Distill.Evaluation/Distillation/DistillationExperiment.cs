@@ -177,7 +177,7 @@ public static class DistillationExperiment
     private static List<DistillationPoint> Test(RunState run, WatermarkScheme scheme, double rho, double share, KneserNeyModel student, int[][] answers, int[][] suspected)
     {
         // Unigram has no contexts, hence no supervised filter (its cells read n/a).
-        ContextFilter? filter = HasContexts(scheme) ? ContextFilter.Create(scheme, suspected.Select(t => (ReadOnlyMemory<int>)t)) : null;
+        ContextFilter? filter = ContextFilter.Supports(scheme) ? ContextFilter.Create(scheme, suspected.Select(t => (ReadOnlyMemory<int>)t)) : null;
         var points = new List<DistillationPoint>();
         foreach (int checkpoint in run.Options.Checkpoints)
         {
@@ -190,19 +190,6 @@ public static class DistillationExperiment
 
         points.Add(Open(scheme, student, suspected, rho, share));
         return points;
-    }
-
-    private static bool HasContexts(WatermarkScheme scheme)
-    {
-        try
-        {
-            _ = ContextFilter.Create(scheme, []);
-            return true;
-        }
-        catch (NotSupportedException)
-        {
-            return false;
-        }
     }
 
     private static DistillationPoint Closed(RunState run, WatermarkScheme scheme, ContextFilter? filter, int[][] answers, int tokens, double rho, double share)

@@ -81,6 +81,16 @@ public sealed class ContextFilter
         return new ContextFilter(scheme.Descriptor, w, sorted);
     }
 
+    /// <summary>Returns whether <paramref name="scheme"/> can have a filter: its values depend on a context (every scheme with a radioactivity test but Unigram).</summary>
+    /// <param name="scheme">The scheme.</param>
+    /// <returns><see langword="true"/> when <see cref="Create"/> accepts the scheme.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="scheme"/> is <see langword="null"/>.</exception>
+    public static bool Supports(WatermarkScheme scheme)
+    {
+        ArgumentNullException.ThrowIfNull(scheme);
+        return scheme.CreateRadioactivityScorer() is { PrefixLength: > 0 };
+    }
+
     /// <summary>Writes the filter: a header, the sorted contexts as varint deltas, and an XxHash64 checksum.</summary>
     /// <param name="destination">The stream to write to.</param>
     /// <exception cref="ArgumentNullException"><paramref name="destination"/> is <see langword="null"/>.</exception>

@@ -78,6 +78,9 @@ internal sealed class RadioactivityTally
         Span<ulong> values = RadioactivityBuffers.Ensure(ref _values, output.Length).AsSpan(0, output.Length);
         _scorer.Score(output, output, seeds, values);
         bool anyPrompt = promptUnits.Count > 0;
+
+        // The context's hash serves only the prompt exclusion and the filter: skip it without them.
+        bool needUnit = anyPrompt || _options.Filter is not null;
         _seen?.Reserve(output.Length - w);
         for (int i = w; i < output.Length; i++)
         {
@@ -87,7 +90,7 @@ internal sealed class RadioactivityTally
                 _seen.Prefetch(seeds[i + PrefetchDistance], output[i + PrefetchDistance]);
             }
 
-            ulong unit = ContextHash.OfPosition(output, output, i, w);
+            ulong unit = needUnit ? ContextHash.OfPosition(output, output, i, w) : 0;
             if (anyPrompt && (promptUnits.Contains(unit) || promptPairs.Contains(ContextHash.OfPair(seeds[i], output[i]))))
             {
                 _counts.ExcludedByPrompt++;
@@ -133,7 +136,7 @@ internal sealed class RadioactivityTally
             }
             else
             {
-                Accept(ContextHash.OfPosition(text, predictions, i, w), text, i, seeds[i], predictions[i], values[i]);
+                Accept(_options.Filter is null ? 0 : ContextHash.OfPosition(text, predictions, i, w), text, i, seeds[i], predictions[i], values[i]);
             }
 
             // The token at i is revealed only to the predictions after it.
@@ -152,6 +155,7 @@ internal sealed class RadioactivityTally
         return new(_scorer.Descriptor, _scorer.Statistic, _counts, _scorer.CountsGreen, test, _options.MinimumScoredTokens);
     }
 
+    /// <summary>Scores one candidate unless the filter or the deduplication drops it; <paramref name="unit"/> (its context's hash) is read only with a filter.</summary>
     private void Accept(ulong unit, ReadOnlySpan<int> text, int position, ulong seed, int token, ulong value)
     {
         if (_options.Filter is { } filter

@@ -283,6 +283,7 @@ public abstract class RadioactivityContractTests
         WatermarkScheme scheme = Create(TestData.FixedKey, Vocabulary);
         var random = new Random(13);
         int[][] ours = [.. Enumerable.Range(0, 6).Select(d => s_model.Generate([d, 2], 80, random, scheme.CreateSession([d, 2])))];
+        Assert.Equal(HasContexts, ContextFilter.Supports(scheme));
         if (!HasContexts)
         {
             // One green list everywhere: a filter of our tokens would select by greenness.

@@ -28,6 +28,7 @@ public sealed class RadioactivityTests
         Assert.Contains("positions", e.Message, StringComparison.Ordinal);
         Assert.Throws<NotSupportedException>(() => new OpenModelTest(scheme));
         Assert.Throws<NotSupportedException>(() => ContextFilter.Create(scheme, []));
+        Assert.False(ContextFilter.Supports(scheme));
     }
 
     [Theory]
