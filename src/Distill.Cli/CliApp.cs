@@ -59,6 +59,15 @@ internal static class CliApp
                     against the watermarked share rho and the student's tokens, closed (unsupervised,
                     supervised) and open, and rho = 0 over many keys; written to DIR (default
                     ./evaluation/distillation). --quick: tiny sizes, kgw-lefthash-2 only.
+          fingerprinting [--out DIR] [--seed N] [--tokens 50,100,...] [--registries 1000,1000000]
+                    [--documents N] [--human N] [--watermarked N] [--human-tokens N]
+                    [--watermarked-tokens N]
+                    [--colluders 2,4,8] [--runs N] [--pooled-registry N] [--pooled-document-tokens N]
+                    [--max-pooled-tokens N] [--false-accusation P] [--threads N] [--quick]
+                    The fingerprint scheme with the built-in model: tracing accuracy against tokens
+                    and registry size, false attribution on human and watermarked text, and the
+                    tokens a pooled corpus of c colluders needs until one is accused; written to DIR
+                    (default ./evaluation/fingerprinting). --quick: tiny sizes.
           probe     --endpoint URL --model NAME --prompts FILE --out LOG [--concurrency N]
                     [--max-attempts N] [--max-tokens N] [--temperature T] [--seed N]
                     [--backoff SECONDS] [--timeout SECONDS] [--api-key-env NAME] [--key FILE [--json]]
@@ -105,6 +114,7 @@ internal static class CliApp
                 "radioactivity" => RadioactivityCommand.Run(options, stdin, stdout),
                 "evaluate" => EvaluateCommand.Run(options, stdout, stderr),
                 "distillation" => DistillationCommand.Run(options, stdout, stderr),
+                "fingerprinting" => FingerprintingCommand.Run(options, stdout, stderr),
                 "demo" => DemoCommand.Run(options, stdout),
                 "probe" => ProbeCommand.Run(options, stdout, stderr),
                 _ => throw new UsageException($"Unknown command '{command}'. Commands: keygen, generate, detect, calibrate, radioactivity, probe, evaluate, distillation, demo."),
