@@ -47,14 +47,7 @@ internal sealed class BiasRejectionSampler
         {
             Array.Clear(_bias);
             session.ProcessLogits(_bias);
-            float max = TensorPrimitives.Max<float>(_bias);
-            int token;
-            do
-            {
-                token = Model.Sample(window, ref random);
-            }
-            while (random.NextDouble() >= Math.Exp(_bias[token] - (double)max));
-
+            int token = Draw(Model, _bias, TensorPrimitives.Max<float>(_bias), window, ref random);
             session.Accept(token);
             destination[i] = token;
             if (width > 0)
@@ -63,5 +56,18 @@ internal sealed class BiasRejectionSampler
                 window[^1] = token;
             }
         }
+    }
+
+    /// <summary>One draw after a model context, given the bias of this step and its largest value.</summary>
+    public static int Draw(KneserNeyModel model, ReadOnlySpan<float> bias, float max, ReadOnlySpan<int> context, ref Xoshiro256StarStar random)
+    {
+        int token;
+        do
+        {
+            token = model.Sample(context, ref random);
+        }
+        while (random.NextDouble() >= Math.Exp(bias[token] - (double)max));
+
+        return token;
     }
 }

@@ -32,7 +32,7 @@ namespace Distill.Evaluation.Fingerprinting;
 /// <item><description>
 /// Tracing: <see cref="FingerprintExperimentOptions.TracingDocuments"/> generations, each for a
 /// tenant drawn from the smallest registry (so every registry holds it), are cut to each token count
-/// (prefixes) and traced at <see cref="TraceOptions.Default"/> against each registry and without one.
+/// (prefixes) and traced at <see cref="Distill.Fingerprinting.TraceOptions.Default"/> against each registry and without one.
 /// </description></item>
 /// <item><description>
 /// False attribution: human passages (held-out Brown passages, then passages of the training
