@@ -63,7 +63,8 @@ public sealed class BiasRejectionSamplerTests
 
         Assert.Equal(first, again);
         Assert.True(scheme.Detect(first).Log10PValue < -6);
-        Assert.Equal(tenant, scheme.Trace(first).Tenant);
+        var registry = new TenantRegistry(Enumerable.Range(0, 1_000).Select(k => FingerprintExperiment.Tenant(k)));
+        Assert.Equal(tenant, scheme.Trace(first, registry).Tenant);
         Assert.Throws<ArgumentException>(() => sampler.Generate(scheme.CreateSession(tenant, prompt), prompt.AsSpan(0, 1), first, 5));
     }
 }
