@@ -150,15 +150,41 @@ internal static class FingerprintTracer
             threshold = hi;
         }
 
-        int[] ranking = [.. Enumerable.Range(0, tenants.Count).OrderByDescending(j => scores[j]).ThenBy(j => tenants[j].Value)];
+        // Only the top of the ranking and the accused are needed: select them without sorting every tenant.
+        var top = new PriorityQueue<int, (double, ulong)>(Comparer<(double Score, ulong Tenant)>.Create((x, y) => x.Score != y.Score ? x.Score.CompareTo(y.Score) : y.Tenant.CompareTo(x.Tenant)));
+        var above = new List<int>();
+        for (int j = 0; j < scores.Length; j++)
+        {
+            if (scores[j] >= threshold)
+            {
+                above.Add(j);
+            }
+
+            (double, ulong) priority = (scores[j], tenants[j].Value);
+            if (top.Count < options.MaxReported)
+            {
+                top.Enqueue(j, priority);
+            }
+            else if (top.TryPeek(out _, out (double Score, ulong Tenant) smallest) && (scores[j] > smallest.Score || (scores[j] == smallest.Score && tenants[j].Value < smallest.Tenant)))
+            {
+                top.DequeueEnqueue(j, priority);
+            }
+        }
+
         Accusation Accuse(int j)
         {
             double log10 = Corrected(scores[j]);
             return new Accusation(tenants[j], scores[j], log10, scores[j] >= threshold && log10 <= target);
         }
 
-        Accusation[] ranked = [.. ranking.Take(options.MaxReported).Select(Accuse)];
-        Accusation[] accused = [.. ranking.TakeWhile(j => scores[j] >= threshold).Select(Accuse).Where(a => a.Accused)];
+        int[] best = new int[top.Count];
+        for (int k = best.Length - 1; k >= 0; k--)
+        {
+            best[k] = top.Dequeue();
+        }
+
+        Accusation[] ranked = [.. best.Select(Accuse)];
+        Accusation[] accused = [.. above.OrderByDescending(j => scores[j]).ThenBy(j => tenants[j].Value).Select(Accuse).Where(a => a.Accused)];
         return new PooledTraceResult(ranked, accused, options.FalseAccusation, threshold, tenants.Count, used, evidence);
     }
 
