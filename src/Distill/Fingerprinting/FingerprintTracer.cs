@@ -28,6 +28,7 @@ internal static class FingerprintTracer
         int[] order = [.. Enumerable.Range(0, FingerprintOptions.IdentityBits).OrderBy(i => Margin(identity[i])).ThenBy(i => i)];
         int bits = Math.Min(options.ListDecodingBits, registry is null ? OpenListBits : FingerprintOptions.IdentityBits);
         var candidates = new Dictionary<ulong, long>();
+        RegistryIndex? index = registry is null ? null : scheme.Index(registry);
         ulong word = decoded;
         for (long step = 0; step < 1L << bits; step++)
         {
@@ -37,18 +38,21 @@ internal static class FingerprintTracer
                 word ^= 1UL << order[BitOperations.TrailingZeroCount((ulong)step)];
             }
 
-            TenantId tenant = code.TenantOf(word);
-            if (registry is null || registry.Contains(tenant))
+            if (index is null || index.MayContain(word))
             {
-                candidates.TryAdd(tenant.Value, covered.Matching(tenant));
+                TenantId tenant = code.TenantOf(word);
+                if (registry is null || registry.Contains(tenant))
+                {
+                    candidates.TryAdd(tenant.Value, covered.Matching(tenant));
+                }
             }
         }
 
-        if (registry is not null && !AnySignificant(candidates, covered, registry.Count, options.Alpha))
+        if (index is not null && (candidates.Count == 0 || !AnySignificant(candidates, covered, registry!.Count, options.Alpha)))
         {
             // List decoding found nobody confident: scan the registry's identity words (8 table
             // lookups a tenant, no key derivation) for the best-matching ones.
-            foreach ((TenantId tenant, long _) in ScanRegistry(scheme.IdentityWords(registry), registry, identity))
+            foreach ((TenantId tenant, long _) in ScanRegistry(index.Words, registry!, identity))
             {
                 candidates.TryAdd(tenant.Value, covered.Matching(tenant));
             }
@@ -231,22 +235,25 @@ internal static class FingerprintTracer
         }
 
         var best = new PriorityQueue<int, long>();
+        long smallest = long.MinValue;
+        ReadOnlySpan<int> t = table;
         for (int j = 0; j < words.Length; j++)
         {
             ulong w = words[j];
-            long score = 0;
-            for (int b = 0; b < 8; b++)
-            {
-                score += table[(256 * b) + (int)((w >> (8 * b)) & 0xFF)];
-            }
-
+            long score = t[(int)(w & 0xFF)] + t[256 + (int)((w >> 8) & 0xFF)] + t[512 + (int)((w >> 16) & 0xFF)] + t[768 + (int)((w >> 24) & 0xFF)]
+                + t[1024 + (int)((w >> 32) & 0xFF)] + t[1280 + (int)((w >> 40) & 0xFF)] + t[1536 + (int)((w >> 48) & 0xFF)] + t[1792 + (int)(w >> 56)];
             if (best.Count < ExactCandidates)
             {
                 best.Enqueue(j, score);
+                if (best.Count == ExactCandidates)
+                {
+                    best.TryPeek(out _, out smallest);
+                }
             }
-            else if (best.TryPeek(out _, out long smallest) && score > smallest)
+            else if (score > smallest)
             {
                 best.DequeueEnqueue(j, score);
+                best.TryPeek(out _, out smallest);
             }
         }
 
