@@ -358,31 +358,15 @@ internal static class FingerprintTracer
         private long Difference(TenantId tenant)
         {
             long sum = 0;
-            ulong word = _code.IdentityWord(tenant);
+            var reader = new CodewordReader(_code, tenant);
             foreach (int i in _identity)
             {
-                if (((word >> i) & 1UL) != 0)
-                {
-                    sum += _ones[i] - _zeros[i];
-                }
+                sum += reader.Bit(i) ? _ones[i] - _zeros[i] : 0;
             }
 
-            ulong seed = _code.TardosSeed(tenant);
-            int lastChunk = -1;
-            ulong values = 0;
             foreach (int i in _tardos)
             {
-                int t = i - FingerprintOptions.IdentityBits;
-                if (t >> 2 != lastChunk)
-                {
-                    lastChunk = t >> 2;
-                    values = TenantCode.TardosChunk(seed, lastChunk);
-                }
-
-                if (unchecked((ushort)(values >> (16 * (t & 3)))) < _code.TardosThresholds[t])
-                {
-                    sum += _ones[i] - _zeros[i];
-                }
+                sum += reader.Bit(i) ? _ones[i] - _zeros[i] : 0;
             }
 
             return sum;
@@ -397,31 +381,10 @@ internal static class FingerprintTracer
         public double Score(TenantId tenant)
         {
             double score = 0;
-            ulong word = code.IdentityWord(tenant);
-            ulong seed = code.TardosSeed(tenant);
-            int lastChunk = -1;
-            ulong values = 0;
+            var reader = new CodewordReader(code, tenant);
             for (int k = 0; k < _positions.Length; k++)
             {
-                int i = _positions[k];
-                bool one;
-                if (i < FingerprintOptions.IdentityBits)
-                {
-                    one = ((word >> i) & 1UL) != 0;
-                }
-                else
-                {
-                    int t = i - FingerprintOptions.IdentityBits;
-                    if (t >> 2 != lastChunk)
-                    {
-                        lastChunk = t >> 2;
-                        values = TenantCode.TardosChunk(seed, lastChunk);
-                    }
-
-                    one = unchecked((ushort)(values >> (16 * (t & 3)))) < code.TardosThresholds[t];
-                }
-
-                score += one ? ones[k] : zeros[k];
+                score += reader.Bit(_positions[k]) ? ones[k] : zeros[k];
             }
 
             return score;
