@@ -128,31 +128,7 @@ internal static class FingerprintTracer
         double log10M = Math.Log10(tenants.Count);
         double target = Math.Log10(options.FalseAccusation);
         double Corrected(double score) => Math.Min(0.0, TwoPointSum.ChernoffLog10UpperTail(zeros, ones, probabilities, score) + log10M);
-        double maximum = 0;
-        for (int k = 0; k < used; k++)
-        {
-            maximum += Math.Max(zeros[k], ones[k]);
-        }
-
-        double threshold = double.PositiveInfinity;
-        if (used > 0 && Corrected(maximum) <= target)
-        {
-            double lo = 0, hi = maximum;
-            for (int iteration = 0; iteration < 50; iteration++)
-            {
-                double mid = 0.5 * (lo + hi);
-                if (Corrected(mid) <= target)
-                {
-                    hi = mid;
-                }
-                else
-                {
-                    lo = mid;
-                }
-            }
-
-            threshold = hi;
-        }
+        double threshold = used == 0 ? double.PositiveInfinity : TwoPointSum.ChernoffThreshold(zeros, ones, probabilities, target - log10M);
 
         // Only the top of the ranking and the accused are needed: select them without sorting every tenant.
         var top = new PriorityQueue<int, (double, ulong)>(Comparer<(double Score, ulong Tenant)>.Create((x, y) => x.Score != y.Score ? x.Score.CompareTo(y.Score) : y.Tenant.CompareTo(x.Tenant)));

@@ -32,7 +32,9 @@ public sealed record TraceOptions
 
     /// <summary>
     /// Gets how many of the least certain identity bits list decoding may flip, from 0 to 20: up to
-    /// 2^bits identity words are tried (each a permutation inverse and a registry lookup).
+    /// 2^bits identity words are tried (each a permutation inverse and a registry lookup). Without a
+    /// registry at most 12 bits are flipped, since every word is then a candidate scored against the
+    /// Tardos positions too.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Set outside [0, 20].</exception>
     public int ListDecodingBits

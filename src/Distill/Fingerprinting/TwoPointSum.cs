@@ -116,6 +116,58 @@ internal static class TwoPointSum
         return Math.Min(0.0, best / Math.Log(10.0));
     }
 
+    /// <summary>
+    /// The smallest threshold t whose Chernoff bound on log10 P(sum of X_i >= t) is at most
+    /// <paramref name="log10Level"/> (negative): min over lambda > 0 of (log E exp(lambda S) - ln level) / lambda,
+    /// found by golden-section search in log lambda (the function is quasi-convex). Infinite when even
+    /// the largest possible sum cannot reach the level.
+    /// </summary>
+    public static double ChernoffThreshold(ReadOnlySpan<double> zeros, ReadOnlySpan<double> ones, ReadOnlySpan<double> oneProbabilities, double log10Level)
+    {
+        double maximum = 0;
+        for (int i = 0; i < zeros.Length; i++)
+        {
+            maximum += Math.Max(zeros[i], ones[i]);
+        }
+
+        double level = -log10Level * Math.Log(10.0);
+
+        double lo = Math.Log(1e-8), hi = Math.Log(1e4);
+        const double Ratio = 0.6180339887498949;
+        double x1 = hi - (Ratio * (hi - lo)), x2 = lo + (Ratio * (hi - lo));
+        double f1 = ThresholdAt(zeros, ones, oneProbabilities, level, x1), f2 = ThresholdAt(zeros, ones, oneProbabilities, level, x2);
+        for (int iteration = 0; iteration < 80; iteration++)
+        {
+            if (f1 < f2)
+            {
+                hi = x2;
+                x2 = x1;
+                f2 = f1;
+                x1 = hi - (Ratio * (hi - lo));
+                f1 = ThresholdAt(zeros, ones, oneProbabilities, level, x1);
+            }
+            else
+            {
+                lo = x1;
+                x1 = x2;
+                f1 = f2;
+                x2 = lo + (Ratio * (hi - lo));
+                f2 = ThresholdAt(zeros, ones, oneProbabilities, level, x2);
+            }
+        }
+
+        // Any lambda gives a valid threshold; check the found one against the exact bound, which is what accusations use.
+        double threshold = Math.Min(f1, f2);
+        return threshold > maximum || double.IsNaN(threshold) ? double.PositiveInfinity : threshold;
+    }
+
+    // (log E exp(lambda S) + level) / lambda at lambda = exp(logLambda).
+    private static double ThresholdAt(ReadOnlySpan<double> zeros, ReadOnlySpan<double> ones, ReadOnlySpan<double> p, double level, double logLambda)
+    {
+        double lambda = Math.Exp(logLambda);
+        return (Exponent(zeros, ones, p, 0.0, lambda) + level) / lambda;
+    }
+
     private static double ExactUpperTail(ReadOnlySpan<int> differences, ReadOnlySpan<double> oneProbabilities, long low, long width, long observed)
     {
         // distribution[k] = P(partial sum = low + k); the support grows from the left as values are added.

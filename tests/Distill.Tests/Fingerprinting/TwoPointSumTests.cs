@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Distill.Fingerprinting;
 using FsCheck;
 using FsCheck.Fluent;
@@ -64,5 +65,32 @@ public sealed class TwoPointSumTests
         Assert.True(double.IsFinite(log10));
         Assert.Equal(0, TwoPointSum.Log10UpperTail(d, p, 0));
         Assert.Equal(double.NegativeInfinity, TwoPointSum.Log10UpperTail(d, p, 6001));
+    }
+
+    /// <summary>The accusation threshold reaches the level by the bound, and not much below it.</summary>
+    [Property(MaxTest = 100)]
+    public Property The_threshold_is_where_the_bound_reaches_the_level(int seed)
+    {
+        var random = new Random(seed);
+        int n = random.Next(50, 400);
+        double[] zeros = new double[n], ones = new double[n], p = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            p[i] = random.Next(30, 65500) / 65536.0;
+            double w = (random.NextDouble() * 2) - 1;
+            ones[i] = w * Math.Sqrt((1 - p[i]) / p[i]);
+            zeros[i] = -w * Math.Sqrt(p[i] / (1 - p[i]));
+        }
+
+        double level = -1 - (random.NextDouble() * 12);
+        double t = TwoPointSum.ChernoffThreshold(zeros, ones, p, level);
+        if (double.IsPositiveInfinity(t))
+        {
+            return (TwoPointSum.ChernoffLog10UpperTail(zeros, ones, p, zeros.Zip(ones, Math.Max).Sum()) > level).Label("infinite only when unreachable");
+        }
+
+        double at = TwoPointSum.ChernoffLog10UpperTail(zeros, ones, p, t);
+        double below = TwoPointSum.ChernoffLog10UpperTail(zeros, ones, p, t * 0.98);
+        return (at <= level + 1e-6 && below > level).Label($"t={t} at={at} below={below} level={level}");
     }
 }
