@@ -77,7 +77,7 @@ public class FingerprintEmbeddingBenchmarks
     public void LeftHashStep()
     {
         _leftHashSteps.ProcessLogits(_logits);
-        _leftHashSteps.Accept(_next[_step++ & 4_095]);
+        _leftHashSteps.Accept(_next[_step = (_step + 1) & 4_095]);
     }
 
     /// <summary>A whole fingerprint step: bias, then accept the next token.</summary>
@@ -85,6 +85,6 @@ public class FingerprintEmbeddingBenchmarks
     public void FingerprintStep()
     {
         _fingerprintSteps.ProcessLogits(_logits);
-        _fingerprintSteps.Accept(_next[_step++ & 4_095]);
+        _fingerprintSteps.Accept(_next[_step = (_step + 1) & 4_095]);
     }
 }
