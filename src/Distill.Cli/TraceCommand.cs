@@ -200,7 +200,8 @@ internal static class TraceCommand
             stdout.Write(s.ToString());
         }
 
-        private static string Searched(double tenants) => tenants >= 0x1p63
+        // Without a registry the tracer corrects for the whole code space, 2^64 numbers.
+        private static string Searched(double tenants) => tenants >= 9.2e18
             ? "all 2^64 tenant numbers"
             : string.Create(CultureInfo.InvariantCulture, $"{tenants:N0} registered tenants");
 
