@@ -19,7 +19,7 @@ public sealed class FingerprintCliFixture : IDisposable
         Expect(CliApp.Run(["keygen", "--out", Key, "--scheme", "kgw-fingerprint"], new StringReader(""), new StringWriter(), new StringWriter()));
 
         Registry = Path.Combine(Dir, "tenants.txt");
-        File.WriteAllLines(Registry, ["# issued tenants", "acme", "", .. Enumerable.Range(0, RegistrySize - 3).Select(i => $"customer-{i}"), "globex"]);
+        File.WriteAllLines(Registry, ["# issued tenants", "acme", "", .. Enumerable.Range(0, RegistrySize - 2).Select(i => $"customer-{i}"), "globex"]);
 
         string prompts = Path.Combine(Dir, "prompts.txt");
         File.WriteAllLines(prompts, ["The committee said on Tuesday that", "In the evening the village"]);
@@ -33,7 +33,7 @@ public sealed class FingerprintCliFixture : IDisposable
     /// <summary>Gets the kgw-fingerprint profile's path.</summary>
     public string Key { get; }
 
-    /// <summary>Gets the registry's path: acme, 997 customers and globex (with a comment and a blank line).</summary>
+    /// <summary>Gets the registry's path: acme, 998 customers and globex (with a comment and a blank line).</summary>
     public string Registry { get; }
 
     /// <summary>Gets the .jsonl file of acme's two generations.</summary>
