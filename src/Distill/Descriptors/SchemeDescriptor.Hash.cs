@@ -48,6 +48,8 @@ public sealed partial record SchemeDescriptor
 
         ExpEdit?.AppendHash(hash);
 
+        Fingerprint?.AppendHash(hash);
+
         return hash.GetCurrentHash();
     }
 

@@ -45,8 +45,16 @@ public sealed partial record SchemeDescriptor
     /// <summary>Gets the EXP-edit parameters when <see cref="Scheme"/> is <c>exp-edit</c>.</summary>
     public ExpEdit.ExpEditOptions? ExpEdit { get; init; }
 
+    /// <summary>
+    /// Gets the tenant-fingerprint parameters when <see cref="Scheme"/> is <c>kgw-fingerprint</c>
+    /// (whose zero-bit layer is described by <see cref="Kgw"/>).
+    /// </summary>
+    public Fingerprinting.FingerprintOptions? Fingerprint { get; init; }
+
     /// <summary>Gets the parameters record of whichever scheme the descriptor is for (for messages).</summary>
-    internal object? Parameters => (object?)Kgw ?? (object?)Unigram ?? (object?)Gumbel ?? (object?)SynthId ?? ExpEdit;
+    internal object? Parameters => Fingerprint is { } fingerprint
+        ? $"{Kgw}, {fingerprint}"
+        : (object?)Kgw ?? (object?)Unigram ?? (object?)Gumbel ?? (object?)SynthId ?? ExpEdit;
 
     /// <summary>
     /// Checks, for a scheme's <c>FromDescriptor</c>, that <paramref name="descriptor"/> is one of that scheme and

@@ -16,28 +16,35 @@ namespace Distill.GreenList;
 [SkipLocalsInit]
 internal static class GreenBias
 {
-    public static void Apply(Span<float> logits, ulong seed, uint threshold, float delta, bool allowVectors = true)
+    public static void Apply(Span<float> logits, ulong seed, uint threshold, float delta, bool allowVectors = true) =>
+        ApplyRange(logits, seed, 0, threshold, delta, allowVectors);
+
+    /// <summary>
+    /// Adds delta to every token whose green value x has <c>x - offset &lt; width</c> (unsigned, modulo
+    /// 2^32): the tokens of one slice <c>[offset, offset + width)</c> of the green values.
+    /// </summary>
+    public static void ApplyRange(Span<float> logits, ulong seed, uint offset, uint width, float delta, bool allowVectors = true)
     {
         int i = 0;
         if (allowVectors && Vector512.IsHardwareAccelerated && logits.Length >= Vector512<float>.Count)
         {
-            i = Apply512(logits, seed, threshold, delta);
+            i = Apply512(logits, seed, offset, width, delta);
         }
         else if (allowVectors && Vector.IsHardwareAccelerated && logits.Length >= Vector<float>.Count)
         {
-            i = ApplyVector(logits, seed, threshold, delta);
+            i = ApplyVector(logits, seed, offset, width, delta);
         }
 
         for (; i < logits.Length; i++)
         {
-            if (PrfV1.GreenValue(seed, i) < threshold)
+            if (unchecked(PrfV1.GreenValue(seed, i) - offset) < width)
             {
                 logits[i] += delta;
             }
         }
     }
 
-    private static int Apply512(Span<float> logits, ulong seed, uint threshold, float delta)
+    private static int Apply512(Span<float> logits, ulong seed, uint offset, uint threshold, float delta)
     {
         ref float start = ref MemoryMarshal.GetReference(logits);
         Vector512<uint> lo = Vector512.Create(unchecked((uint)seed));
@@ -45,6 +52,7 @@ internal static class GreenBias
         Vector512<uint> mul1 = Vector512.Create(PrfV1.GreenMul1);
         Vector512<uint> mul2 = Vector512.Create(PrfV1.GreenMul2);
         Vector512<uint> limit = Vector512.Create(threshold);
+        Vector512<uint> start0 = Vector512.Create(offset);
         Vector512<uint> step = Vector512.Create((uint)Vector512<uint>.Count);
         Vector512<float> bias = Vector512.Create(delta);
         Vector512<uint> ids = Vector512<uint>.Indices;
@@ -71,8 +79,8 @@ internal static class GreenBias
             y ^= Vector512.ShiftRightLogical(y, 15);
             Vector512<float> v = Vector512.LoadUnsafe(ref start, (nuint)i);
             Vector512<float> w = Vector512.LoadUnsafe(ref start, (nuint)(i + Vector512<float>.Count));
-            Vector512.ConditionalSelect(Vector512.LessThan(x, limit).AsSingle(), v + bias, v).StoreUnsafe(ref start, (nuint)i);
-            Vector512.ConditionalSelect(Vector512.LessThan(y, limit).AsSingle(), w + bias, w).StoreUnsafe(ref start, (nuint)(i + Vector512<float>.Count));
+            Vector512.ConditionalSelect(Vector512.LessThan(x - start0, limit).AsSingle(), v + bias, v).StoreUnsafe(ref start, (nuint)i);
+            Vector512.ConditionalSelect(Vector512.LessThan(y - start0, limit).AsSingle(), w + bias, w).StoreUnsafe(ref start, (nuint)(i + Vector512<float>.Count));
             ids += step + step;
         }
 
@@ -86,7 +94,7 @@ internal static class GreenBias
             x ^= hi;
             x *= mul2;
             x ^= Vector512.ShiftRightLogical(x, 15);
-            Vector512<float> green = Vector512.LessThan(x, limit).AsSingle();
+            Vector512<float> green = Vector512.LessThan(x - start0, limit).AsSingle();
             Vector512<float> v = Vector512.LoadUnsafe(ref start, (nuint)i);
             Vector512.ConditionalSelect(green, v + bias, v).StoreUnsafe(ref start, (nuint)i);
             ids += step;
@@ -95,7 +103,7 @@ internal static class GreenBias
         return i;
     }
 
-    private static int ApplyVector(Span<float> logits, ulong seed, uint threshold, float delta)
+    private static int ApplyVector(Span<float> logits, ulong seed, uint offset, uint threshold, float delta)
     {
         Span<uint> indices = stackalloc uint[Vector<uint>.Count];
         for (int j = 0; j < indices.Length; j++)
@@ -109,6 +117,7 @@ internal static class GreenBias
         var mul1 = new Vector<uint>(PrfV1.GreenMul1);
         var mul2 = new Vector<uint>(PrfV1.GreenMul2);
         var limit = new Vector<uint>(threshold);
+        var start0 = new Vector<uint>(offset);
         var step = new Vector<uint>((uint)Vector<uint>.Count);
         var bias = new Vector<float>(delta);
         var ids = new Vector<uint>(indices);
@@ -123,7 +132,7 @@ internal static class GreenBias
             x ^= hi;
             x *= mul2;
             x ^= Vector.ShiftRightLogical(x, 15);
-            Vector<float> green = Vector.AsVectorSingle(Vector.LessThan(x, limit));
+            Vector<float> green = Vector.AsVectorSingle(Vector.LessThan(x - start0, limit));
             Vector<float> v = Vector.LoadUnsafe(ref start, (nuint)i);
             Vector.ConditionalSelect(green, v + bias, v).StoreUnsafe(ref start, (nuint)i);
             ids += step;

@@ -1,0 +1,397 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Numerics;
+using System.Threading.Tasks;
+
+namespace Distill.Fingerprinting;
+
+/// <summary>The decoding and scoring behind <see cref="FingerprintScheme.TraceEvidence"/> and <see cref="FingerprintScheme.TracePooled"/>.</summary>
+internal static class FingerprintTracer
+{
+    /// <summary>The code space without a registry: every 64-bit tenant number.</summary>
+    private const double CodeSpace = 18446744073709551616.0;
+
+    /// <summary>List decoding without a registry tries at most 2^12 words (each scored against the Tardos positions too).</summary>
+    private const int OpenListBits = 12;
+
+    /// <summary>The candidates (best by matching count) whose p-value is computed exactly.</summary>
+    private const int ExactCandidates = 8;
+
+    public static TraceResult Trace(FingerprintScheme scheme, FingerprintEvidence evidence, TenantRegistry? registry, TraceOptions options)
+    {
+        TenantCode code = scheme.Code;
+        var covered = new CoveredPositions(code, evidence.RawCounts);
+        PositionEstimate[] identity = EstimateIdentity(evidence.RawCounts, out ulong decoded);
+
+        // The least certain identity bits, which list decoding may flip.
+        int[] order = [.. Enumerable.Range(0, FingerprintOptions.IdentityBits).OrderBy(i => Margin(identity[i])).ThenBy(i => i)];
+        int bits = Math.Min(options.ListDecodingBits, registry is null ? OpenListBits : FingerprintOptions.IdentityBits);
+        var candidates = new Dictionary<ulong, long>();
+        ulong word = decoded;
+        for (long step = 0; step < 1L << bits; step++)
+        {
+            if (step > 0)
+            {
+                // Gray code: consecutive words differ in one bit.
+                word ^= 1UL << order[BitOperations.TrailingZeroCount((ulong)step)];
+            }
+
+            TenantId tenant = code.TenantOf(word);
+            if (registry is null || registry.Contains(tenant))
+            {
+                candidates.TryAdd(tenant.Value, covered.Matching(tenant));
+            }
+        }
+
+        if (registry is not null && !AnySignificant(candidates, covered, registry.Count, options.Alpha))
+        {
+            // List decoding found nobody confident: scan the registry's identity words (8 table
+            // lookups a tenant, no key derivation) for the best-matching ones.
+            foreach ((TenantId tenant, long _) in ScanRegistry(scheme.IdentityWords(registry), registry, identity))
+            {
+                candidates.TryAdd(tenant.Value, covered.Matching(tenant));
+            }
+        }
+
+        TenantId? best = null;
+        double bestLog10 = 0.0;
+        long bestMatching = 0;
+        int checkedCount = 0;
+        foreach ((ulong value, long matching) in candidates.OrderByDescending(c => c.Value).ThenBy(c => c.Key).Take(ExactCandidates))
+        {
+            var tenant = new TenantId(value);
+            double log10 = covered.Log10PValue(tenant);
+            checkedCount++;
+            if (best is null || log10 < bestLog10)
+            {
+                best = tenant;
+                bestLog10 = log10;
+                bestMatching = matching;
+            }
+        }
+
+        double searched = registry is null ? CodeSpace : registry.Count;
+        return new TraceResult(best, bestLog10, searched, options.Alpha, checkedCount, bestMatching, evidence, identity);
+    }
+
+    public static PooledTraceResult TracePooled(FingerprintScheme scheme, FingerprintEvidence evidence, TenantRegistry registry, PooledTraceOptions options)
+    {
+        TenantCode code = scheme.Code;
+        ReadOnlySpan<int> counts = evidence.RawCounts;
+
+        // Each position's weight: the centred tally, or the majority symbol's sign (ties left out).
+        var positions = new List<int>();
+        var weights = new List<double>();
+        double slope = options.Score == PooledScore.Centred ? TallySlope(code, counts) : 0.0;
+        for (int i = 0; i < code.Positions; i++)
+        {
+            int n0 = counts[2 * i], n1 = counts[(2 * i) + 1];
+            double weight = options.Score == PooledScore.Symmetric
+                ? Math.Sign(n1 - n0)
+                : n0 + n1 == 0 ? 0.0 : ((double)(n1 - n0) / (n0 + n1)) - (slope * ((2.0 * code.OneProbability(i)) - 1.0));
+            if (weight != 0.0)
+            {
+                positions.Add(i);
+                weights.Add(weight);
+            }
+        }
+
+        int used = positions.Count;
+        double[] zeros = new double[used], ones = new double[used], probabilities = new double[used];
+        for (int k = 0; k < used; k++)
+        {
+            double p = code.OneProbability(positions[k]);
+            probabilities[k] = p;
+            ones[k] = weights[k] * Math.Sqrt((1.0 - p) / p);
+            zeros[k] = -weights[k] * Math.Sqrt(p / (1.0 - p));
+        }
+
+        var scorer = new TardosScorer(code, positions, zeros, ones);
+        IReadOnlyList<TenantId> tenants = registry.Tenants;
+        double[] scores = new double[tenants.Count];
+        Parallel.For(0, (tenants.Count + 4095) / 4096, block =>
+        {
+            int end = Math.Min(tenants.Count, (block + 1) * 4096);
+            for (int j = block * 4096; j < end; j++)
+            {
+                scores[j] = scorer.Score(tenants[j]);
+            }
+        });
+
+        // The bound is the same function of the score for every innocent tenant: find the score where
+        // it reaches FalseAccusation / M, then bound each reported tenant's own score.
+        double log10M = Math.Log10(tenants.Count);
+        double target = Math.Log10(options.FalseAccusation);
+        double Corrected(double score) => Math.Min(0.0, TwoPointSum.ChernoffLog10UpperTail(zeros, ones, probabilities, score) + log10M);
+        double maximum = 0;
+        for (int k = 0; k < used; k++)
+        {
+            maximum += Math.Max(zeros[k], ones[k]);
+        }
+
+        double threshold = double.PositiveInfinity;
+        if (used > 0 && Corrected(maximum) <= target)
+        {
+            double lo = 0, hi = maximum;
+            for (int iteration = 0; iteration < 50; iteration++)
+            {
+                double mid = 0.5 * (lo + hi);
+                if (Corrected(mid) <= target)
+                {
+                    hi = mid;
+                }
+                else
+                {
+                    lo = mid;
+                }
+            }
+
+            threshold = hi;
+        }
+
+        int[] ranking = [.. Enumerable.Range(0, tenants.Count).OrderByDescending(j => scores[j]).ThenBy(j => tenants[j].Value)];
+        Accusation Accuse(int j)
+        {
+            double log10 = Corrected(scores[j]);
+            return new Accusation(tenants[j], scores[j], log10, scores[j] >= threshold && log10 <= target);
+        }
+
+        Accusation[] ranked = [.. ranking.Take(options.MaxReported).Select(Accuse)];
+        Accusation[] accused = [.. ranking.TakeWhile(j => scores[j] >= threshold).Select(Accuse).Where(a => a.Accused)];
+        return new PooledTraceResult(ranked, accused, options.FalseAccusation, threshold, tenants.Count, used, evidence);
+    }
+
+    /// <summary>The least-squares slope of (2 f - 1) on (2 p - 1) over the positions with green tokens: how much of the tallies the biases explain.</summary>
+    private static double TallySlope(TenantCode code, ReadOnlySpan<int> counts)
+    {
+        double xy = 0, xx = 0;
+        for (int i = 0; i < code.Positions; i++)
+        {
+            int n0 = counts[2 * i], n1 = counts[(2 * i) + 1];
+            if (n0 + n1 > 0)
+            {
+                double x = (2.0 * code.OneProbability(i)) - 1.0;
+                xy += x * ((double)(n1 - n0) / (n0 + n1));
+                xx += x * x;
+            }
+        }
+
+        return xx > 0 ? xy / xx : 0.0;
+    }
+
+    private static int Margin(PositionEstimate e) => Math.Abs(e.Ones - e.Zeros);
+
+    private static bool AnySignificant(Dictionary<ulong, long> candidates, CoveredPositions covered, double tenants, double alpha)
+    {
+        double limit = Math.Log10(alpha) - Math.Log10(tenants);
+        return candidates.OrderByDescending(c => c.Value).Take(ExactCandidates).Any(c => covered.Log10PValue(new TenantId(c.Key)) <= limit);
+    }
+
+    /// <summary>The registered tenants whose identity words match the most green identity tokens.</summary>
+    private static List<(TenantId Tenant, long Score)> ScanRegistry(ulong[] words, TenantRegistry registry, PositionEstimate[] identity)
+    {
+        // table[8 b + v] = what byte b of a word equal to v adds to its score: the sum of (ones - zeros)
+        // over the positions of that byte whose bit is 1.
+        int[] table = new int[8 * 256];
+        for (int b = 0; b < 8; b++)
+        {
+            for (int v = 1; v < 256; v++)
+            {
+                int low = BitOperations.TrailingZeroCount(v);
+                PositionEstimate e = identity[(8 * b) + low];
+                table[(256 * b) + v] = table[(256 * b) + (v & (v - 1))] + (e.Ones - e.Zeros);
+            }
+        }
+
+        var best = new PriorityQueue<int, long>();
+        for (int j = 0; j < words.Length; j++)
+        {
+            ulong w = words[j];
+            long score = 0;
+            for (int b = 0; b < 8; b++)
+            {
+                score += table[(256 * b) + (int)((w >> (8 * b)) & 0xFF)];
+            }
+
+            if (best.Count < ExactCandidates)
+            {
+                best.Enqueue(j, score);
+            }
+            else if (best.TryPeek(out _, out long smallest) && score > smallest)
+            {
+                best.DequeueEnqueue(j, score);
+            }
+        }
+
+        var result = new List<(TenantId, long)>();
+        while (best.TryDequeue(out int j, out long score))
+        {
+            result.Add((registry.Tenants[j], score));
+        }
+
+        return result;
+    }
+
+    /// <summary>Majority bits of the identity positions, with posterior confidences from the overall agreement rate.</summary>
+    private static PositionEstimate[] EstimateIdentity(ReadOnlySpan<int> counts, out ulong word)
+    {
+        long agree = 0, total = 0;
+        for (int i = 0; i < FingerprintOptions.IdentityBits; i++)
+        {
+            int n0 = counts[2 * i], n1 = counts[(2 * i) + 1];
+            agree += Math.Max(n0, n1);
+            total += n0 + n1;
+        }
+
+        double rate = total == 0 ? 0.75 : Math.Clamp((double)agree / total, 0.55, 0.95);
+        double llr = Math.Log(rate / (1.0 - rate));
+        var estimates = new PositionEstimate[FingerprintOptions.IdentityBits];
+        word = 0;
+        for (int i = 0; i < FingerprintOptions.IdentityBits; i++)
+        {
+            int n0 = counts[2 * i], n1 = counts[(2 * i) + 1];
+            bool bit = n1 > n0;
+            if (bit)
+            {
+                word |= 1UL << i;
+            }
+
+            estimates[i] = new PositionEstimate(i, n0, n1, bit, 1.0 / (1.0 + Math.Exp(-llr * Math.Abs(n1 - n0))));
+        }
+
+        return estimates;
+    }
+
+    /// <summary>The positions that hold evidence, with what a tenant's bit there adds to its score.</summary>
+    private sealed class CoveredPositions
+    {
+        private readonly TenantCode _code;
+        private readonly int[] _identity;
+        private readonly int[] _tardos;
+        private readonly int[] _zeros;
+        private readonly int[] _ones;
+        private readonly long _base;
+
+        public CoveredPositions(TenantCode code, ReadOnlySpan<int> counts)
+        {
+            _code = code;
+            var identity = new List<int>();
+            var tardos = new List<int>();
+            _zeros = new int[code.Positions];
+            _ones = new int[code.Positions];
+            for (int i = 0; i < code.Positions; i++)
+            {
+                int n0 = counts[2 * i], n1 = counts[(2 * i) + 1];
+                _zeros[i] = n0;
+                _ones[i] = n1;
+                _base += n0;
+                if (n0 != n1)
+                {
+                    (i < FingerprintOptions.IdentityBits ? identity : tardos).Add(i);
+                }
+            }
+
+            _identity = [.. identity];
+            _tardos = [.. tardos];
+        }
+
+        /// <summary>Green tokens whose colour is the tenant's bit at their position.</summary>
+        public long Matching(TenantId tenant) => _base + Difference(tenant);
+
+        /// <summary>log10 of the probability that a tenant whose bits are independent of the text matches at least as many tokens.</summary>
+        public double Log10PValue(TenantId tenant)
+        {
+            int count = _identity.Length + _tardos.Length;
+            int[] differences = new int[count];
+            double[] probabilities = new double[count];
+            int k = 0;
+            foreach (int i in _identity)
+            {
+                differences[k] = _ones[i] - _zeros[i];
+                probabilities[k++] = 0.5;
+            }
+
+            foreach (int i in _tardos)
+            {
+                differences[k] = _ones[i] - _zeros[i];
+                probabilities[k++] = _code.OneProbability(i);
+            }
+
+            return TwoPointSum.Log10UpperTail(differences, probabilities, Difference(tenant));
+        }
+
+        // The sum over positions where the tenant's bit is 1 of (ones - zeros).
+        private long Difference(TenantId tenant)
+        {
+            long sum = 0;
+            ulong word = _code.IdentityWord(tenant);
+            foreach (int i in _identity)
+            {
+                if (((word >> i) & 1UL) != 0)
+                {
+                    sum += _ones[i] - _zeros[i];
+                }
+            }
+
+            ulong seed = _code.TardosSeed(tenant);
+            int lastChunk = -1;
+            ulong values = 0;
+            foreach (int i in _tardos)
+            {
+                int t = i - FingerprintOptions.IdentityBits;
+                if (t >> 2 != lastChunk)
+                {
+                    lastChunk = t >> 2;
+                    values = TenantCode.TardosChunk(seed, lastChunk);
+                }
+
+                if (unchecked((ushort)(values >> (16 * (t & 3)))) < _code.TardosThresholds[t])
+                {
+                    sum += _ones[i] - _zeros[i];
+                }
+            }
+
+            return sum;
+        }
+    }
+
+    /// <summary>A tenant's symmetric Tardos score over the positions in use.</summary>
+    private sealed class TardosScorer(TenantCode code, List<int> positions, double[] zeros, double[] ones)
+    {
+        private readonly int[] _positions = [.. positions];
+
+        public double Score(TenantId tenant)
+        {
+            double score = 0;
+            ulong word = code.IdentityWord(tenant);
+            ulong seed = code.TardosSeed(tenant);
+            int lastChunk = -1;
+            ulong values = 0;
+            for (int k = 0; k < _positions.Length; k++)
+            {
+                int i = _positions[k];
+                bool one;
+                if (i < FingerprintOptions.IdentityBits)
+                {
+                    one = ((word >> i) & 1UL) != 0;
+                }
+                else
+                {
+                    int t = i - FingerprintOptions.IdentityBits;
+                    if (t >> 2 != lastChunk)
+                    {
+                        lastChunk = t >> 2;
+                        values = TenantCode.TardosChunk(seed, lastChunk);
+                    }
+
+                    one = unchecked((ushort)(values >> (16 * (t & 3)))) < code.TardosThresholds[t];
+                }
+
+                score += one ? ones[k] : zeros[k];
+            }
+
+            return score;
+        }
+    }
+}
