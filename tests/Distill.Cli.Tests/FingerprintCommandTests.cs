@@ -48,13 +48,13 @@ public sealed class FingerprintCommandTests(FingerprintCliFixture fixture) : Cli
         var (code, output, err) = Run("trace", "--key", fixture.Key, "--tenants", fixture.Registry, fixture.Acme, fixture.Globex, "--json");
         Assert.True(code == 0, err);
         List<JsonElement> results = ParseLines(output);
-        Assert.Equal(4, results.Count);
+        Assert.Equal(8, results.Count);
         foreach (string field in new[] { "id", "tenant", "tenantId", "pValue", "log10PValue", "log10PValueUncorrected", "tenantsSearched", "scoredTokens", "greenTokens", "zeroBitLog10PValue" })
         {
             Assert.True(results.All(r => r.TryGetProperty(field, out _)), $"missing {field}");
         }
 
-        string[] expected = ["acme", "acme", "globex", "globex"];
+        string[] expected = ["acme", "acme", "acme", "acme", "globex", "globex", "globex", "globex"];
         for (int i = 0; i < results.Count; i++)
         {
             JsonElement r = results[i];
@@ -102,7 +102,7 @@ public sealed class FingerprintCommandTests(FingerprintCliFixture fixture) : Cli
         var (code, output, err) = Run("trace", "--key", fixture.Key, "--tenants", fixture.Registry, fixture.Acme, fixture.Globex, "--pooled", "--json");
         Assert.True(code == 0, err);
         JsonElement r = JsonDocument.Parse(output).RootElement;
-        Assert.Equal(4, r.GetProperty("documents").GetInt32());
+        Assert.Equal(8, r.GetProperty("documents").GetInt32());
         Assert.Equal(FingerprintCliFixture.RegistrySize, r.GetProperty("tenants").GetInt32());
         Assert.Equal(1e-6, r.GetProperty("falseAccusationBound").GetDouble());
         string[] accused = r.GetProperty("accused").EnumerateArray().Select(x => x.GetProperty("tenant").GetString()!).Order().ToArray();
