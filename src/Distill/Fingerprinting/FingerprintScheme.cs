@@ -43,7 +43,7 @@ public sealed class FingerprintScheme : WatermarkScheme
     /// <summary>The scheme version this type implements.</summary>
     public const int Version = 1;
 
-    private readonly ConditionalWeakTable<TenantRegistry, ulong[]> _identityWords = [];
+    private readonly ConditionalWeakTable<TenantRegistry, RegistryIndex> _indexes = [];
 
     private FingerprintScheme(WatermarkKey key, KgwScheme zeroBit, FingerprintOptions options, SchemeDescriptor descriptor)
     {
@@ -68,17 +68,8 @@ public sealed class FingerprintScheme : WatermarkScheme
 
     internal TenantCode Code { get; }
 
-    /// <summary>The identity words of a registry's tenants, in its order (computed once per registry).</summary>
-    internal ulong[] IdentityWords(TenantRegistry registry) => _identityWords.GetValue(registry, r =>
-    {
-        var words = new ulong[r.Count];
-        for (int j = 0; j < words.Length; j++)
-        {
-            words[j] = Code.IdentityWord(r.Tenants[j]);
-        }
-
-        return words;
-    });
+    /// <summary>The identity words of a registry's tenants and their membership filter (computed once per registry).</summary>
+    internal RegistryIndex Index(TenantRegistry registry) => _indexes.GetValue(registry, r => new RegistryIndex(Code, r));
 
     /// <summary>Green values below this are colour 0, the others (still green) colour 1.</summary>
     internal uint ColourSplit { get; }

@@ -28,6 +28,7 @@ internal static class FingerprintTracer
         int[] order = [.. Enumerable.Range(0, FingerprintOptions.IdentityBits).OrderBy(i => Margin(identity[i])).ThenBy(i => i)];
         int bits = Math.Min(options.ListDecodingBits, registry is null ? OpenListBits : FingerprintOptions.IdentityBits);
         var candidates = new Dictionary<ulong, long>();
+        RegistryIndex? index = registry is null ? null : scheme.Index(registry);
         ulong word = decoded;
         for (long step = 0; step < 1L << bits; step++)
         {
@@ -37,18 +38,21 @@ internal static class FingerprintTracer
                 word ^= 1UL << order[BitOperations.TrailingZeroCount((ulong)step)];
             }
 
-            TenantId tenant = code.TenantOf(word);
-            if (registry is null || registry.Contains(tenant))
+            if (index is null || index.MayContain(word))
             {
-                candidates.TryAdd(tenant.Value, covered.Matching(tenant));
+                TenantId tenant = code.TenantOf(word);
+                if (registry is null || registry.Contains(tenant))
+                {
+                    candidates.TryAdd(tenant.Value, covered.Matching(tenant));
+                }
             }
         }
 
-        if (registry is not null && !AnySignificant(candidates, covered, registry.Count, options.Alpha))
+        if (index is not null && (candidates.Count == 0 || !AnySignificant(candidates, covered, registry!.Count, options.Alpha)))
         {
             // List decoding found nobody confident: scan the registry's identity words (8 table
             // lookups a tenant, no key derivation) for the best-matching ones.
-            foreach ((TenantId tenant, long _) in ScanRegistry(scheme.IdentityWords(registry), registry, identity))
+            foreach ((TenantId tenant, long _) in ScanRegistry(index.Words, registry!, identity))
             {
                 candidates.TryAdd(tenant.Value, covered.Matching(tenant));
             }
@@ -150,15 +154,41 @@ internal static class FingerprintTracer
             threshold = hi;
         }
 
-        int[] ranking = [.. Enumerable.Range(0, tenants.Count).OrderByDescending(j => scores[j]).ThenBy(j => tenants[j].Value)];
+        // Only the top of the ranking and the accused are needed: select them without sorting every tenant.
+        var top = new PriorityQueue<int, (double, ulong)>(Comparer<(double Score, ulong Tenant)>.Create((x, y) => x.Score != y.Score ? x.Score.CompareTo(y.Score) : y.Tenant.CompareTo(x.Tenant)));
+        var above = new List<int>();
+        for (int j = 0; j < scores.Length; j++)
+        {
+            if (scores[j] >= threshold)
+            {
+                above.Add(j);
+            }
+
+            (double, ulong) priority = (scores[j], tenants[j].Value);
+            if (top.Count < options.MaxReported)
+            {
+                top.Enqueue(j, priority);
+            }
+            else if (top.TryPeek(out _, out (double Score, ulong Tenant) smallest) && (scores[j] > smallest.Score || (scores[j] == smallest.Score && tenants[j].Value < smallest.Tenant)))
+            {
+                top.DequeueEnqueue(j, priority);
+            }
+        }
+
         Accusation Accuse(int j)
         {
             double log10 = Corrected(scores[j]);
             return new Accusation(tenants[j], scores[j], log10, scores[j] >= threshold && log10 <= target);
         }
 
-        Accusation[] ranked = [.. ranking.Take(options.MaxReported).Select(Accuse)];
-        Accusation[] accused = [.. ranking.TakeWhile(j => scores[j] >= threshold).Select(Accuse).Where(a => a.Accused)];
+        int[] best = new int[top.Count];
+        for (int k = best.Length - 1; k >= 0; k--)
+        {
+            best[k] = top.Dequeue();
+        }
+
+        Accusation[] ranked = [.. best.Select(Accuse)];
+        Accusation[] accused = [.. above.OrderByDescending(j => scores[j]).ThenBy(j => tenants[j].Value).Select(Accuse).Where(a => a.Accused)];
         return new PooledTraceResult(ranked, accused, options.FalseAccusation, threshold, tenants.Count, used, evidence);
     }
 
@@ -205,22 +235,25 @@ internal static class FingerprintTracer
         }
 
         var best = new PriorityQueue<int, long>();
+        long smallest = long.MinValue;
+        ReadOnlySpan<int> t = table;
         for (int j = 0; j < words.Length; j++)
         {
             ulong w = words[j];
-            long score = 0;
-            for (int b = 0; b < 8; b++)
-            {
-                score += table[(256 * b) + (int)((w >> (8 * b)) & 0xFF)];
-            }
-
+            long score = t[(int)(w & 0xFF)] + t[256 + (int)((w >> 8) & 0xFF)] + t[512 + (int)((w >> 16) & 0xFF)] + t[768 + (int)((w >> 24) & 0xFF)]
+                + t[1024 + (int)((w >> 32) & 0xFF)] + t[1280 + (int)((w >> 40) & 0xFF)] + t[1536 + (int)((w >> 48) & 0xFF)] + t[1792 + (int)(w >> 56)];
             if (best.Count < ExactCandidates)
             {
                 best.Enqueue(j, score);
+                if (best.Count == ExactCandidates)
+                {
+                    best.TryPeek(out _, out smallest);
+                }
             }
-            else if (best.TryPeek(out _, out long smallest) && score > smallest)
+            else if (score > smallest)
             {
                 best.DequeueEnqueue(j, score);
+                best.TryPeek(out _, out smallest);
             }
         }
 
@@ -325,31 +358,15 @@ internal static class FingerprintTracer
         private long Difference(TenantId tenant)
         {
             long sum = 0;
-            ulong word = _code.IdentityWord(tenant);
+            var reader = new CodewordReader(_code, tenant);
             foreach (int i in _identity)
             {
-                if (((word >> i) & 1UL) != 0)
-                {
-                    sum += _ones[i] - _zeros[i];
-                }
+                sum += reader.Bit(i) ? _ones[i] - _zeros[i] : 0;
             }
 
-            ulong seed = _code.TardosSeed(tenant);
-            int lastChunk = -1;
-            ulong values = 0;
             foreach (int i in _tardos)
             {
-                int t = i - FingerprintOptions.IdentityBits;
-                if (t >> 2 != lastChunk)
-                {
-                    lastChunk = t >> 2;
-                    values = TenantCode.TardosChunk(seed, lastChunk);
-                }
-
-                if (unchecked((ushort)(values >> (16 * (t & 3)))) < _code.TardosThresholds[t])
-                {
-                    sum += _ones[i] - _zeros[i];
-                }
+                sum += reader.Bit(i) ? _ones[i] - _zeros[i] : 0;
             }
 
             return sum;
@@ -364,31 +381,10 @@ internal static class FingerprintTracer
         public double Score(TenantId tenant)
         {
             double score = 0;
-            ulong word = code.IdentityWord(tenant);
-            ulong seed = code.TardosSeed(tenant);
-            int lastChunk = -1;
-            ulong values = 0;
+            var reader = new CodewordReader(code, tenant);
             for (int k = 0; k < _positions.Length; k++)
             {
-                int i = _positions[k];
-                bool one;
-                if (i < FingerprintOptions.IdentityBits)
-                {
-                    one = ((word >> i) & 1UL) != 0;
-                }
-                else
-                {
-                    int t = i - FingerprintOptions.IdentityBits;
-                    if (t >> 2 != lastChunk)
-                    {
-                        lastChunk = t >> 2;
-                        values = TenantCode.TardosChunk(seed, lastChunk);
-                    }
-
-                    one = unchecked((ushort)(values >> (16 * (t & 3)))) < code.TardosThresholds[t];
-                }
-
-                score += one ? ones[k] : zeros[k];
+                score += reader.Bit(_positions[k]) ? ones[k] : zeros[k];
             }
 
             return score;

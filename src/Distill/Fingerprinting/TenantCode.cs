@@ -104,17 +104,7 @@ internal sealed class TenantCode
     public static ulong TardosChunk(ulong tardosSeed, int chunk) => PrfV1.Mix64(unchecked(tardosSeed + ((ulong)(chunk + 1) * Golden)));
 
     /// <summary>Whether the tenant's bit at codeword position <paramref name="position"/> is 1.</summary>
-    public bool Bit(TenantId tenant, int position)
-    {
-        if (position < FingerprintOptions.IdentityBits)
-        {
-            return ((IdentityWord(tenant) >> position) & 1UL) != 0;
-        }
-
-        int i = position - FingerprintOptions.IdentityBits;
-        ushort value = unchecked((ushort)(TardosChunk(TardosSeed(tenant), i >> 2) >> (16 * (i & 3))));
-        return value < TardosThresholds[i];
-    }
+    public bool Bit(TenantId tenant, int position) => new CodewordReader(this, tenant).Bit(position);
 
     /// <summary>Writes the tenant's whole codeword as bits, position p at bit p % 64 of word p / 64.</summary>
     public void FillCodeword(TenantId tenant, Span<ulong> words)
