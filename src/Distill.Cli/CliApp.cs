@@ -16,7 +16,7 @@ internal static class CliApp
         Usage: distill <command> [options]
 
         Commands:
-          keygen    --out FILE [--scheme kgw|unigram|gumbel|synthid|exp-edit]
+          keygen    --out FILE [--scheme kgw|unigram|gumbel|synthid|exp-edit|kgw-fingerprint]
                     [--tokenizer o200k_base|cl100k_base] [--force] and the scheme's parameters:
                       kgw       [--gamma G] [--delta D] [--seeding selfhash|lefthash]
                                 [--context-width H] [--self-hash-candidates K]
@@ -24,10 +24,16 @@ internal static class CliApp
                       gumbel    [--context-width H] [--variants K]
                       synthid   [--depth M] [--context-width H] [--top-k K] [--context-history N]
                       exp-edit  [--key-length N] [--block-length K] [--edit-penalty G]
+                      kgw-fingerprint [--gamma G] [--delta D] [--context-width H]
+                                [--identity-share S] [--tardos-length L] [--design-colluders C]
+                                (per-tenant fingerprints on a KGW LeftHash watermark; defaults
+                                gamma 0.5, delta 3, h=2, share 0.5, length 2048, 8 colluders)
                     Create a watermark profile (a new secret key and its parameters).
           generate  --key FILE (--prompt TEXT | --prompts FILE) [--max-tokens N] [--temperature T]
-                    [--top-p P] [--top-k K] [--seed N] [--no-watermark] [--json]
+                    [--top-p P] [--top-k K] [--seed N] [--tenant ID] [--no-watermark] [--json]
                     Continue prompts with the built-in language model, watermarked with the profile.
+                    --tenant (kgw-fingerprint profiles) embeds tenant ID's fingerprint: ID is a
+                    number (decimal or 0x hex) or a name.
           detect    --key FILE [INPUT ...] [--json] [--alpha A] [--no-dedup]
                     Test texts for the profile's watermark. INPUT is a text file, - for standard
                     input (the default), or a .jsonl file with one {"id": ..., "text": ...} per line.
@@ -38,6 +44,16 @@ internal static class CliApp
                     of 32 to 512 tokens, rates at 1e-2, 1e-3 and 1e-4 with exact 95% intervals, and
                     warnings where the text is too repetitive or too short to measure. INPUT as for
                     detect.
+          trace     --key FILE [--tenants REGISTRY] [INPUT ...] [--json] [--alpha A]
+                    [--pooled [--false-accusation E] [--max-reported K]]
+                    Which tenant's fingerprint each text carries, under a kgw-fingerprint profile:
+                    the tenant (a name from the registry, or its number) or none, with its p-value
+                    corrected for the tenants searched (the registry's, or all 2^64 numbers without
+                    one). A tenant is named when p <= alpha (default 1e-3). REGISTRY: one tenant per
+                    line (name or number; # comments). INPUT as for detect. --pooled: all inputs as
+                    one corpus (a leak mixing several tenants' outputs); ranks the registered tenants
+                    by Tardos score and accuses those whose p <= E (default 1e-6, a bound on
+                    accusing any innocent tenant); shows the top K (default 20).
           evaluate  [--out DIR] [--seed N] [--generations N] [--max-tokens N] [--human N]
                     [--schemes a,b] [--attacks a,b] [--threads N]
                     TPR against length for each scheme and attack with the built-in model, beside the
@@ -112,12 +128,13 @@ internal static class CliApp
                 "detect" => DetectCommand.Run(options, stdin, stdout, stderr),
                 "calibrate" => CalibrateCommand.Run(options, stdin, stdout),
                 "radioactivity" => RadioactivityCommand.Run(options, stdin, stdout),
+                "trace" => TraceCommand.Run(options, stdin, stdout, stderr),
                 "evaluate" => EvaluateCommand.Run(options, stdout, stderr),
                 "distillation" => DistillationCommand.Run(options, stdout, stderr),
                 "fingerprinting" => FingerprintingCommand.Run(options, stdout, stderr),
                 "demo" => DemoCommand.Run(options, stdout),
                 "probe" => ProbeCommand.Run(options, stdout, stderr),
-                _ => throw new UsageException($"Unknown command '{command}'. Commands: keygen, generate, detect, calibrate, radioactivity, probe, evaluate, distillation, demo."),
+                _ => throw new UsageException($"Unknown command '{command}'. Commands: keygen, generate, detect, calibrate, radioactivity, trace, probe, evaluate, distillation, demo."),
             };
         }
         catch (UsageException ex)

@@ -5,12 +5,13 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using Distill.Evaluation;
+using Distill.Fingerprinting;
 
 namespace Distill.Cli;
 
 internal static class GenerateCommand
 {
-    private static readonly HashSet<string> s_values = ["key", "prompt", "prompts", "max-tokens", "temperature", "top-p", "top-k", "seed"];
+    private static readonly HashSet<string> s_values = ["key", "prompt", "prompts", "max-tokens", "temperature", "top-p", "top-k", "seed", "tenant"];
     private static readonly HashSet<string> s_flags = ["no-watermark", "json"];
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout)
@@ -25,6 +26,11 @@ internal static class GenerateCommand
         if (a.Has("prompt") == a.Has("prompts"))
         {
             throw new UsageException("Give exactly one of --prompt TEXT and --prompts FILE.");
+        }
+
+        if (a.Has("tenant") && a.Has("no-watermark"))
+        {
+            throw new UsageException("--tenant and --no-watermark exclude each other: a tenant's fingerprint rides on the watermark.");
         }
 
         int maxTokens = a.GetInt("max-tokens", 200);
@@ -58,8 +64,8 @@ internal static class GenerateCommand
             throw new InvalidOperationException($"The built-in model works over {BuiltInModel.TokenizerName}, but the profile names tokenizer {context.Tokenizer.Name}.");
         }
 
+        WatermarkSession? session = a.Has("no-watermark") ? null : CreateSession(context, a.Get("tenant"), keyPath);
         var generator = new TextGenerator(BuiltInModel.Model);
-        WatermarkSession? session = a.Has("no-watermark") ? null : context.Scheme.CreateSession([]);
         bool json = a.Has("json");
         for (int i = 0; i < prompts.Count; i++)
         {
@@ -82,6 +88,32 @@ internal static class GenerateCommand
         }
 
         return CliApp.Success;
+    }
+
+    // With a tenant, the session embeds that tenant's fingerprint; without one, the profile's plain watermark.
+    private static WatermarkSession CreateSession(ProfileContext context, string? tenant, string keyPath)
+    {
+        if (tenant is null)
+        {
+            return context.Scheme.CreateSession([]);
+        }
+
+        if (context.Scheme is not FingerprintScheme fingerprint)
+        {
+            throw new UsageException($"--tenant needs a {FingerprintScheme.SchemeName} profile, but '{keyPath}' is a {context.Scheme.Descriptor.Scheme} profile (create one with distill keygen --scheme {FingerprintScheme.SchemeName}).");
+        }
+
+        TenantId id;
+        try
+        {
+            id = TenantId.Parse(tenant);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException($"--tenant: {CliApp.OneLine(ex.Message)}");
+        }
+
+        return fingerprint.CreateSession(id, []);
     }
 
     internal static List<string> ReadPrompts(string path)

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using Distill.ExpEdit;
+using Distill.Fingerprinting;
 using Distill.GreenList;
 using Distill.Gumbel;
 using Distill.Tokenizers;
@@ -17,12 +18,13 @@ internal static class KeygenCommand
         "out", "scheme", "tokenizer",
         "gamma", "delta", "seeding", "context-width", "self-hash-candidates",
         "variants", "depth", "top-k", "context-history", "key-length", "block-length", "edit-penalty",
+        "identity-share", "tardos-length", "design-colluders",
     ];
 
     private static readonly HashSet<string> s_flags = ["force"];
 
     /// <summary>The schemes keygen can create, in the order the usage text lists them.</summary>
-    internal static readonly string[] Schemes = [KgwScheme.SchemeName, UnigramScheme.SchemeName, GumbelScheme.SchemeName, SynthIdScheme.SchemeName, ExpEditScheme.SchemeName];
+    internal static readonly string[] Schemes = [KgwScheme.SchemeName, UnigramScheme.SchemeName, GumbelScheme.SchemeName, SynthIdScheme.SchemeName, ExpEditScheme.SchemeName, FingerprintScheme.SchemeName];
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout)
     {
@@ -67,8 +69,12 @@ internal static class KeygenCommand
 
     /// <summary>The parameters of a descriptor in one line.</summary>
     internal static string Describe(SchemeDescriptor d) => d.Kgw is { } o
-        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{o.Seeding.ToString().ToLowerInvariant()} h={o.ContextWidth}, gamma={o.Gamma}, delta={o.Delta}")
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{o.Seeding.ToString().ToLowerInvariant()} h={o.ContextWidth}, gamma={o.Gamma}, delta={o.Delta}{DescribeFingerprint(d.Fingerprint)}")
         : ((object?)d.Unigram ?? (object?)d.Gumbel ?? (object?)d.SynthId ?? d.ExpEdit)?.ToString() ?? "";
+
+    private static string DescribeFingerprint(FingerprintOptions? f) => f is null
+        ? ""
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"; fingerprint: {FingerprintOptions.IdentityBits} identity + {f.TardosLength} Tardos positions, identity share {f.IdentityShare}, designed for {f.DesignColluders} colluders");
 
     private static WatermarkScheme Create(string scheme, Arguments a, WatermarkKey key, TextTokenizer tokenizer)
     {
@@ -111,6 +117,23 @@ internal static class KeygenCommand
                     EditPenalty = a.GetDouble("edit-penalty", ExpEditOptions.Default.EditPenalty),
                 };
                 return ExpEditScheme.Create(key, expEdit, tokenizer.VocabularySize, tokenizer.Name);
+            case FingerprintScheme.SchemeName:
+                Only(a, scheme, "gamma", "delta", "context-width", "identity-share", "tardos-length", "design-colluders");
+                KgwOptions zeroBit = FingerprintScheme.DefaultZeroBit;
+                zeroBit = zeroBit with
+                {
+                    Gamma = a.GetDouble("gamma", zeroBit.Gamma),
+                    Delta = a.GetDouble("delta", zeroBit.Delta),
+                    ContextWidth = a.GetInt("context-width", zeroBit.ContextWidth),
+                };
+                zeroBit.Validate();
+                var fingerprint = new FingerprintOptions
+                {
+                    IdentityShare = a.GetDouble("identity-share", FingerprintOptions.Default.IdentityShare),
+                    TardosLength = a.GetInt("tardos-length", FingerprintOptions.Default.TardosLength),
+                    DesignColluders = a.GetInt("design-colluders", FingerprintOptions.Default.DesignColluders),
+                };
+                return FingerprintScheme.Create(key, zeroBit, fingerprint, tokenizer.VocabularySize, tokenizer.Name);
             default:
                 throw new UsageException($"--scheme '{scheme}' is not supported (supported: {string.Join(", ", Schemes)}).");
         }

@@ -1,0 +1,269 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using Distill.Detection;
+using Distill.Fingerprinting;
+
+namespace Distill.Cli;
+
+/// <summary>
+/// <c>distill trace</c>: which tenant's fingerprint a text carries (per document), or which tenants
+/// contributed to a pooled corpus (<c>--pooled</c>), under a <c>kgw-fingerprint</c> profile.
+/// </summary>
+internal static class TraceCommand
+{
+    private static readonly HashSet<string> s_values = ["key", "tenants", "alpha", "false-accusation", "max-reported"];
+    private static readonly HashSet<string> s_flags = ["json", "pooled"];
+
+    public static int Run(IReadOnlyList<string> args, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    {
+        Arguments a = Arguments.Parse(args, s_values, s_flags);
+        string keyPath = a.Require("key");
+        bool pooled = a.Has("pooled");
+        bool json = a.Has("json");
+        if (pooled && !a.Has("tenants"))
+        {
+            throw new UsageException("--pooled needs --tenants REGISTRY: a pooled corpus is traced against the registered tenants.");
+        }
+
+        string[] notApplicable = pooled ? ["alpha"] : ["false-accusation", "max-reported"];
+        foreach (string name in notApplicable)
+        {
+            if (a.Has(name))
+            {
+                throw new UsageException(pooled ? $"--{name} does not apply to --pooled (its bound is --false-accusation)." : $"--{name} applies only with --pooled.");
+            }
+        }
+
+        TraceOptions traceOptions;
+        PooledTraceOptions pooledOptions;
+        try
+        {
+            traceOptions = TraceOptions.Default with { Alpha = a.GetDouble("alpha", TraceOptions.Default.Alpha) };
+            pooledOptions = PooledTraceOptions.Default with
+            {
+                FalseAccusation = a.GetDouble("false-accusation", PooledTraceOptions.Default.FalseAccusation),
+                MaxReported = a.GetInt("max-reported", PooledTraceOptions.Default.MaxReported),
+            };
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException(CliApp.OneLine(ex.Message));
+        }
+
+        List<string> inputs = a.Positionals.Count == 0 ? ["-"] : a.Positionals;
+        ProfileContext context = ProfileContext.Load(keyPath);
+        if (context.Scheme is not FingerprintScheme scheme)
+        {
+            throw new UsageException($"trace needs a {FingerprintScheme.SchemeName} profile, but '{keyPath}' is a {context.Scheme.Descriptor.Scheme} profile.");
+        }
+
+        TenantRegistry? registry = a.Get("tenants") is { } registryPath ? LoadRegistry(registryPath) : null;
+        var trace = new Tracer(scheme, registry, json, stdout, stderr);
+        FingerprintEvidence? corpus = pooled ? scheme.CreateEvidence() : null;
+        int documents = 0;
+        foreach (string input in inputs)
+        {
+            foreach (var (id, text) in DetectCommand.ReadDocuments(input, stdin))
+            {
+                int[] tokens = string.IsNullOrWhiteSpace(text) ? [] : context.Tokenizer.EncodeToIds(text);
+                if (tokens.Length == 0)
+                {
+                    trace.Fail(id, "The text is empty: there is nothing to trace.");
+                    continue;
+                }
+
+                documents++;
+                if (corpus is not null)
+                {
+                    corpus.Add(tokens);
+                }
+                else
+                {
+                    trace.Document(id, scheme.Trace(tokens, registry, traceOptions), traceOptions.Alpha);
+                }
+            }
+        }
+
+        if (corpus is not null)
+        {
+            if (documents == 0)
+            {
+                throw new InvalidDataException("The inputs hold no text: there is no corpus to trace.");
+            }
+
+            trace.Pooled(scheme.TracePooled(corpus, registry!, pooledOptions), corpus, documents);
+        }
+
+        return trace.Failures == 0 ? CliApp.Success : CliApp.Failure;
+    }
+
+    private static TenantRegistry LoadRegistry(string path) => File.Exists(path)
+        ? TenantRegistry.Load(path)
+        : throw new FileNotFoundException($"Tenant registry '{path}' does not exist.");
+
+    /// <summary>Writes results in the chosen format and counts the documents that could not be traced.</summary>
+    private sealed class Tracer(FingerprintScheme scheme, TenantRegistry? registry, bool json, TextWriter stdout, TextWriter stderr)
+    {
+        public int Failures { get; private set; }
+
+        public void Fail(JsonElement id, string message)
+        {
+            Failures++;
+            if (json)
+            {
+                stdout.WriteLine(Json(w =>
+                {
+                    w.WritePropertyName("id");
+                    id.WriteTo(w);
+                    w.WriteString("error", message);
+                }));
+            }
+
+            stderr.WriteLine($"distill: {NameOf(id)}: {message}");
+        }
+
+        public void Document(JsonElement id, TraceResult r, double alpha)
+        {
+            if (json)
+            {
+                stdout.WriteLine(Json(w =>
+                {
+                    w.WritePropertyName("id");
+                    id.WriteTo(w);
+                    WriteHeader(w);
+                    WriteTenant(w, "tenant", r.Tenant);
+                    WriteTenant(w, "bestCandidate", r.BestCandidate);
+                    w.WriteBoolean("significant", r.IsSignificant);
+                    w.WriteNumber("pValue", r.PValue);
+                    w.WriteNumber("log10PValue", r.Log10PValue);
+                    w.WriteNumber("log10PValueUncorrected", r.Log10PValueUncorrected);
+                    w.WriteNumber("alpha", alpha);
+                    w.WriteNumber("tenantsSearched", r.TenantsSearched);
+                    w.WriteNumber("candidatesChecked", r.CandidatesChecked);
+                    w.WriteNumber("tokens", r.ZeroBit.TokenCount);
+                    w.WriteNumber("scoredTokens", r.ScoredTokens);
+                    w.WriteNumber("greenTokens", r.GreenTokens);
+                    WriteZeroBit(w, r.ZeroBit);
+                }));
+                return;
+            }
+
+            string verdict = r.Tenant is { } tenant
+                ? $"TENANT {TenantName(tenant)}: consistent with this tenant's fingerprint under key {r.ZeroBit.KeyId}"
+                : r.BestCandidate is { } best
+                    ? $"no confident tenant (best candidate {TenantName(best)} is not significant)"
+                    : "no confident tenant (no candidate found)";
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
+                {NameOf(id)}: {verdict}
+                  p = {DetectCommand.FormatP(r.Log10PValue)} corrected for {Searched(r.TenantsSearched)} (uncorrected {DetectCommand.FormatP(r.Log10PValueUncorrected)}, alpha {alpha:G3}); {r.CandidatesChecked} candidates checked
+                  {r.GreenTokens} of {r.ScoredTokens} scored tokens green; zero-bit watermark p = {DetectCommand.FormatP(r.ZeroBit.Log10PValue)}; {r.ZeroBit.TokenCount} tokens
+                """));
+        }
+
+        public void Pooled(PooledTraceResult r, FingerprintEvidence corpus, int documents)
+        {
+            if (json)
+            {
+                stdout.WriteLine(Json(w =>
+                {
+                    WriteHeader(w);
+                    w.WriteNumber("documents", documents);
+                    w.WriteNumber("tokens", corpus.Tokens);
+                    w.WriteNumber("scoredTokens", r.ScoredTokens);
+                    w.WriteNumber("greenTokens", corpus.Green);
+                    w.WriteNumber("tenants", r.Tenants);
+                    w.WriteNumber("positionsUsed", r.PositionsUsed);
+                    w.WriteNumber("falseAccusationBound", r.FalseAccusationBound);
+                    WriteZeroBit(w, corpus.ZeroBit);
+                    WriteAccusations(w, "accused", r.Accused);
+                    WriteAccusations(w, "ranked", r.Ranked);
+                }));
+                return;
+            }
+
+            var s = new StringBuilder();
+            s.Append(CultureInfo.InvariantCulture, $"Pooled corpus: {documents} documents, {corpus.Tokens} tokens ({r.ScoredTokens} scored, {corpus.Green} green), zero-bit watermark p = {DetectCommand.FormatP(corpus.ZeroBit.Log10PValue)}; {r.Tenants} registered tenants, {r.PositionsUsed} Tardos positions used").AppendLine();
+            s.Append(CultureInfo.InvariantCulture, $"Accused (probability of accusing any innocent tenant at most {r.FalseAccusationBound:G3}): ");
+            IEnumerable<string> accused = r.Accused.Count == 0 ? ["none"] : r.Accused.Select(x => TenantName(x.Tenant));
+            s.AppendJoin(", ", accused).AppendLine();
+            int rank = 0;
+            foreach (Accusation x in r.Ranked)
+            {
+                s.Append(CultureInfo.InvariantCulture, $"  {++rank,3}. {TenantName(x.Tenant)}  score {x.Score:F2}  p = {DetectCommand.FormatP(x.Log10PValue)}{(x.Accused ? "  ACCUSED" : "")}").AppendLine();
+            }
+
+            stdout.Write(s.ToString());
+        }
+
+        // Without a registry the tracer corrects for the whole code space, 2^64 numbers.
+        private static string Searched(double tenants) => tenants >= 9.2e18
+            ? "all 2^64 tenant numbers"
+            : string.Create(CultureInfo.InvariantCulture, $"{tenants:N0} registered tenants");
+
+        private static string NameOf(JsonElement id) => id.ValueKind == JsonValueKind.String ? id.GetString()! : id.GetRawText();
+
+        private string TenantName(TenantId tenant) => registry is not null && registry.Contains(tenant) ? registry.NameOf(tenant) : tenant.ToString();
+
+        private void WriteHeader(Utf8JsonWriter w)
+        {
+            w.WriteString("keyId", scheme.Descriptor.KeyId);
+            w.WriteString("scheme", scheme.Descriptor.Scheme);
+        }
+
+        // The name (from the registry) or the decimal number, and the number as a string: JSON readers lose 64-bit integers.
+        private void WriteTenant(Utf8JsonWriter w, string property, TenantId? tenant)
+        {
+            if (tenant is { } t)
+            {
+                w.WriteString(property, TenantName(t));
+                w.WriteString(property + "Id", t.ToString());
+            }
+            else
+            {
+                w.WriteNull(property);
+                w.WriteNull(property + "Id");
+            }
+        }
+
+        private static void WriteZeroBit(Utf8JsonWriter w, DetectionResult zeroBit)
+        {
+            w.WriteNumber("zeroBitPValue", zeroBit.PValue);
+            w.WriteNumber("zeroBitLog10PValue", zeroBit.Log10PValue);
+        }
+
+        private void WriteAccusations(Utf8JsonWriter w, string property, IReadOnlyList<Accusation> accusations)
+        {
+            w.WriteStartArray(property);
+            foreach (Accusation x in accusations)
+            {
+                w.WriteStartObject();
+                WriteTenant(w, "tenant", x.Tenant);
+                w.WriteNumber("score", x.Score);
+                w.WriteNumber("pValue", x.PValue);
+                w.WriteNumber("log10PValue", x.Log10PValue);
+                w.WriteBoolean("accused", x.Accused);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
+        private static string Json(Action<Utf8JsonWriter> write)
+        {
+            using var buffer = new MemoryStream();
+            using (var w = new Utf8JsonWriter(buffer))
+            {
+                w.WriteStartObject();
+                write(w);
+                w.WriteEndObject();
+            }
+
+            return Encoding.UTF8.GetString(buffer.ToArray());
+        }
+    }
+}
