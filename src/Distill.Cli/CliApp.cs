@@ -134,7 +134,7 @@ internal static class CliApp
                 "fingerprinting" => FingerprintingCommand.Run(options, stdout, stderr),
                 "demo" => DemoCommand.Run(options, stdout),
                 "probe" => ProbeCommand.Run(options, stdout, stderr),
-                _ => throw new UsageException($"Unknown command '{command}'. Commands: keygen, generate, detect, calibrate, radioactivity, trace, probe, evaluate, distillation, demo."),
+                _ => throw new UsageException($"Unknown command '{command}'. Commands: keygen, generate, detect, calibrate, radioactivity, trace, probe, evaluate, distillation, fingerprinting, demo."),
             };
         }
         catch (UsageException ex)

@@ -23,12 +23,12 @@ public sealed class FingerprintEvidence
     private readonly SeedTokenSet? _seen;
     private GreenListCounts _zeroBit;
 
-    internal FingerprintEvidence(FingerprintScheme scheme, DetectionOptions options)
+    internal FingerprintEvidence(FingerprintScheme scheme, DetectionOptions options, int expectedTokens = 256)
     {
         _scheme = scheme;
         _options = options;
         _counts = new int[2 * scheme.Options.Positions];
-        _seen = options.Deduplicate ? new SeedTokenSet() : null;
+        _seen = options.Deduplicate ? new SeedTokenSet(Math.Max(256, expectedTokens)) : null;
     }
 
     /// <summary>Gets the number of tokens added.</summary>
@@ -79,6 +79,7 @@ public sealed class FingerprintEvidence
         int prefix = zeroBit.PrefixLength, width = Math.Max(prefix, 1);
         uint threshold = zeroBit.Threshold, split = _scheme.ColourSplit;
         ref readonly PrfV1 prf = ref zeroBit.Prf;
+        _seen?.Reserve(tokens.Length);
         var window = default(HashWindow);
         long skippedPrefix = 0, repeated = 0, scored = 0, green = 0;
         foreach (int token in tokens)

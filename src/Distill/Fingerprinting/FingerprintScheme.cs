@@ -175,7 +175,7 @@ public sealed class FingerprintScheme : WatermarkScheme
     /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary.</exception>
     public FingerprintEvidence Decode(ReadOnlySpan<int> tokens, DetectionOptions? options = null)
     {
-        FingerprintEvidence evidence = CreateEvidence(options);
+        var evidence = new FingerprintEvidence(this, options ?? DetectionOptions.Default, tokens.Length);
         evidence.Add(tokens);
         return evidence;
     }
