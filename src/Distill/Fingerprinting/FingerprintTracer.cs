@@ -282,6 +282,7 @@ internal static class FingerprintTracer
         private readonly int[] _zeros;
         private readonly int[] _ones;
         private readonly long _base;
+        private readonly Dictionary<ulong, double> _exact = [];
 
         public CoveredPositions(TenantCode code, ReadOnlySpan<int> counts)
         {
@@ -312,6 +313,12 @@ internal static class FingerprintTracer
         /// <summary>log10 of the probability that a tenant whose bits are independent of the text matches at least as many tokens.</summary>
         public double Log10PValue(TenantId tenant)
         {
+            if (_exact.TryGetValue(tenant.Value, out double known))
+            {
+                return known;
+            }
+
+
             int count = _identity.Length + _tardos.Length;
             int[] differences = new int[count];
             double[] probabilities = new double[count];
@@ -328,7 +335,9 @@ internal static class FingerprintTracer
                 probabilities[k++] = _code.OneProbability(i);
             }
 
-            return TwoPointSum.Log10UpperTail(differences, probabilities, Difference(tenant));
+            double log10 = TwoPointSum.Log10UpperTail(differences, probabilities, Difference(tenant));
+            _exact[tenant.Value] = log10;
+            return log10;
         }
 
         // The sum over positions where the tenant's bit is 1 of (ones - zeros).

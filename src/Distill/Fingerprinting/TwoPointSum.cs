@@ -13,6 +13,9 @@ internal static class TwoPointSum
     /// <summary>The largest convolution (variables times support width) computed exactly.</summary>
     internal const long ExactWorkLimit = 50_000_000;
 
+    /// <summary>The widest support computed exactly (8 MB of doubles).</summary>
+    internal const long ExactWidthLimit = 1_000_000;
+
     /// <summary>Below this the exact tail is replaced by the Chernoff bound (subnormal numbers lose precision).</summary>
     private const double SmallestExact = 1e-280;
 
@@ -47,7 +50,7 @@ internal static class TwoPointSum
         }
 
         long width = high - low + 1;
-        if (width * differences.Length <= ExactWorkLimit)
+        if (width <= ExactWidthLimit && width * differences.Length <= ExactWorkLimit)
         {
             double exact = ExactUpperTail(differences, oneProbabilities, low, width, observed);
             if (exact >= SmallestExact)
