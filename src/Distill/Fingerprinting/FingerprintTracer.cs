@@ -51,11 +51,22 @@ internal static class FingerprintTracer
 
         if (index is not null && (candidates.Count == 0 || !AnySignificant(candidates, covered, registry!.Count, options.Alpha)))
         {
-            // List decoding found nobody confident: scan the registry's identity words (8 table
-            // lookups a tenant, no key derivation) for the best-matching ones.
-            foreach ((TenantId tenant, long _) in ScanRegistry(index.Words, registry!, identity))
+            // List decoding found nobody confident. First the tenants that share at least one whole
+            // byte with the decoded word (8 buckets of about M / 256), then, if still nobody, every
+            // registered word (8 table lookups a tenant, no key derivation).
+            int[] table = ByteTable(identity);
+            int[] sharing = index.SharingAByte(decoded);
+            foreach ((TenantId tenant, long _) in BestMatches(index.Words, registry!, table, sharing))
             {
                 candidates.TryAdd(tenant.Value, covered.Matching(tenant));
+            }
+
+            if (!AnySignificant(candidates, covered, registry!.Count, options.Alpha))
+            {
+                foreach ((TenantId tenant, long _) in BestMatches(index.Words, registry!, table, null))
+                {
+                    candidates.TryAdd(tenant.Value, covered.Matching(tenant));
+                }
             }
         }
 
@@ -195,27 +206,32 @@ internal static class FingerprintTracer
         return candidates.OrderByDescending(c => c.Value).Take(ExactCandidates).Any(c => covered.Log10PValue(new TenantId(c.Key)) <= limit);
     }
 
-    /// <summary>The registered tenants whose identity words match the most green identity tokens.</summary>
-    private static List<(TenantId Tenant, long Score)> ScanRegistry(ulong[] words, TenantRegistry registry, PositionEstimate[] identity)
+    /// <summary>table[256 b + v]: what byte b of an identity word equal to v adds to its matching count (the sum of ones - zeros over that byte's 1 bits).</summary>
+    private static int[] ByteTable(PositionEstimate[] identity)
     {
-        // table[8 b + v] = what byte b of a word equal to v adds to its score: the sum of (ones - zeros)
-        // over the positions of that byte whose bit is 1.
         int[] table = new int[8 * 256];
         for (int b = 0; b < 8; b++)
         {
             for (int v = 1; v < 256; v++)
             {
-                int low = BitOperations.TrailingZeroCount(v);
-                PositionEstimate e = identity[(8 * b) + low];
+                PositionEstimate e = identity[(8 * b) + BitOperations.TrailingZeroCount(v)];
                 table[(256 * b) + v] = table[(256 * b) + (v & (v - 1))] + (e.Ones - e.Zeros);
             }
         }
 
+        return table;
+    }
+
+    /// <summary>The registered tenants (all, or those listed in <paramref name="subset"/>) whose identity words match the most green identity tokens.</summary>
+    private static List<(TenantId Tenant, long Score)> BestMatches(ulong[] words, TenantRegistry registry, int[] table, int[]? subset)
+    {
+        int count = subset?.Length ?? words.Length;
         var best = new PriorityQueue<int, long>();
         long smallest = long.MinValue;
         ReadOnlySpan<int> t = table;
-        for (int j = 0; j < words.Length; j++)
+        for (int k = 0; k < count; k++)
         {
+            int j = subset is null ? k : subset[k];
             ulong w = words[j];
             long score = t[(int)(w & 0xFF)] + t[256 + (int)((w >> 8) & 0xFF)] + t[512 + (int)((w >> 16) & 0xFF)] + t[768 + (int)((w >> 24) & 0xFF)]
                 + t[1024 + (int)((w >> 32) & 0xFF)] + t[1280 + (int)((w >> 40) & 0xFF)] + t[1536 + (int)((w >> 48) & 0xFF)] + t[1792 + (int)(w >> 56)];
