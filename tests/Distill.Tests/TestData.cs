@@ -11,6 +11,9 @@ internal static class TestData
 
     public static JsonDocument Json(string name) => JsonDocument.Parse(File.ReadAllBytes(PathOf(name)));
 
+    /// <summary>A 32-bit word written as a JSON string of hexadecimal digits (the interoperability vectors' format).</summary>
+    public static uint Hex32(JsonElement e) => uint.Parse(e.GetString()!, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>
     /// The frozen outputs in <paramref name="name"/>; or, when DISTILL_WRITE_GOLDEN=1, writes
     /// <paramref name="actual"/> into the source tree's file instead and returns <see langword="null"/>

@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 using System.Linq;
 using System.Text.Json;
 using Distill.Interop;
@@ -9,8 +8,6 @@ namespace Distill.Tests.Interop;
 /// <summary>The ports of Philox4x32-10 and of the torch CPU generator, against the shared interoperability vectors.</summary>
 public sealed class GeneratorPortTests
 {
-    private static uint Hex(JsonElement e) => uint.Parse(e.GetString()!, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-
     [Fact]
     public void Philox_matches_the_Random123_known_answers()
     {
@@ -18,9 +15,9 @@ public sealed class GeneratorPortTests
         int checkedCount = 0;
         foreach (JsonElement kat in root.GetProperty("random123_philox4x32_10").EnumerateArray())
         {
-            uint[] c = [.. kat.GetProperty("counter").EnumerateArray().Select(Hex)];
-            uint[] k = [.. kat.GetProperty("key").EnumerateArray().Select(Hex)];
-            uint[] expected = [.. kat.GetProperty("output").EnumerateArray().Select(Hex)];
+            uint[] c = [.. kat.GetProperty("counter").EnumerateArray().Select(TestData.Hex32)];
+            uint[] k = [.. kat.GetProperty("key").EnumerateArray().Select(TestData.Hex32)];
+            uint[] expected = [.. kat.GetProperty("output").EnumerateArray().Select(TestData.Hex32)];
             (uint x0, uint x1, uint x2, uint x3) = Philox4x32.Compute(c[0], c[1], c[2], c[3], k[0], k[1]);
             Assert.Equal(expected, new[] { x0, x1, x2, x3 });
             checkedCount++;

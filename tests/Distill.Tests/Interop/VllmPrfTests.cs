@@ -9,8 +9,6 @@ namespace Distill.Tests.Interop;
 /// <summary>vLLM's Philox PRF: absorbed states, words, mantissas, float32 uniforms and scores of the shared vectors.</summary>
 public sealed class VllmPrfTests
 {
-    private static uint Hex(JsonElement e) => uint.Parse(e.GetString()!, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-
     [Fact]
     public void States_words_uniforms_and_scores_match_the_reference()
     {
@@ -21,12 +19,12 @@ public sealed class VllmPrfTests
             var prf = new VllmPrf(ulong.Parse(c.GetProperty("key").GetString()!, CultureInfo.InvariantCulture), c.GetProperty("context_width").GetInt32());
             long[] context = [.. c.GetProperty("context").EnumerateArray().Select(e => e.GetInt64())];
             var state = prf.Absorb(context);
-            Assert.Equal(c.GetProperty("context_state").EnumerateArray().Select(Hex), new[] { state.S0, state.S1, state.S2, state.S3 });
+            Assert.Equal(c.GetProperty("context_state").EnumerateArray().Select(TestData.Hex32), new[] { state.S0, state.S1, state.S2, state.S3 });
             uint[] tokens = [.. c.GetProperty("token_ids").EnumerateArray().Select(e => e.GetUInt32())];
             uint[] words = [.. c.GetProperty("words").EnumerateArray().Select(e => e.GetUInt32())];
             uint[] legacy = [.. c.GetProperty("legacy_single_words").EnumerateArray().Select(e => e.GetUInt32())];
             uint[] mantissas = [.. c.GetProperty("mantissas").EnumerateArray().Select(e => e.GetUInt32())];
-            uint[] bits = [.. c.GetProperty("uniform_f32_hex").EnumerateArray().Select(Hex)];
+            uint[] bits = [.. c.GetProperty("uniform_f32_hex").EnumerateArray().Select(TestData.Hex32)];
             double[] scores = [.. c.GetProperty("token_score").EnumerateArray().Select(e => e.GetDouble())];
             for (int i = 0; i < tokens.Length; i++)
             {
