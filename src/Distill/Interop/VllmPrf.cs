@@ -64,6 +64,45 @@ internal readonly struct VllmPrf
     /// <summary>The detection score of a uniform: -ln(1 - u) = -log1p(-u) in double.</summary>
     public static double Score(float uniform) => -double.LogP1(-(double)uniform);
 
+    /// <summary>
+    /// vLLM's watermarked pick: argmax over t of <c>logits[t] + (float)(-log(-log(max(u_t, FLT_MIN))))</c>
+    /// in float32 (lowest id on ties), one Philox call per four ids. Masked logits (negative infinity)
+    /// are never chosen while a finite one exists.
+    /// </summary>
+    public int ChooseToken((uint S0, uint S1, uint S2, uint S3) state, ReadOnlySpan<float> logits)
+    {
+        int best = -1;
+        float bestValue = float.NegativeInfinity;
+        for (int group = 0; group * 4 < logits.Length; group++)
+        {
+            (uint x0, uint x1, uint x2, uint x3) = Philox4x32.Compute((uint)group, state.S0, state.S1, state.S2, _k0 ^ state.S3, _k1 ^ TokenTag);
+            for (int j = 0; j < 4; j++)
+            {
+                int t = (group * 4) + j;
+                if (t >= logits.Length)
+                {
+                    break;
+                }
+
+                if (float.IsNegativeInfinity(logits[t]))
+                {
+                    continue;
+                }
+
+                uint word = j switch { 0 => x0, 1 => x1, 2 => x2, _ => x3 };
+                float u = Math.Max(Uniform(word), 1.17549435E-38f); // FLT_MIN
+                float value = logits[t] + -MathF.Log(-MathF.Log(u));
+                if (best < 0 || value > bestValue)
+                {
+                    best = t;
+                    bestValue = value;
+                }
+            }
+        }
+
+        return best;
+    }
+
     private static uint Slot(ReadOnlySpan<long> context, int offset, int i) =>
         offset + i < context.Length ? unchecked((uint)context[offset + i]) : uint.MaxValue - (uint)i;
 }
