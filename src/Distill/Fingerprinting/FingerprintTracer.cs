@@ -293,34 +293,30 @@ internal static class FingerprintTracer
     private sealed class CoveredPositions
     {
         private readonly TenantCode _code;
-        private readonly int[] _identity;
-        private readonly int[] _tardos;
-        private readonly int[] _zeros;
-        private readonly int[] _ones;
+        private readonly int[] _positions;
+        private readonly int[] _differences;
+        private readonly double[] _oneProbabilities;
         private readonly long _base;
         private readonly Dictionary<ulong, double> _exact = [];
 
         public CoveredPositions(TenantCode code, ReadOnlySpan<int> counts)
         {
             _code = code;
-            var identity = new List<int>();
-            var tardos = new List<int>();
-            _zeros = new int[code.Positions];
-            _ones = new int[code.Positions];
+            var positions = new List<int>();
+            var differences = new List<int>();
             for (int i = 0; i < code.Positions; i++)
             {
-                int n0 = counts[2 * i], n1 = counts[(2 * i) + 1];
-                _zeros[i] = n0;
-                _ones[i] = n1;
-                _base += n0;
-                if (n0 != n1)
+                _base += counts[2 * i];
+                if (counts[2 * i] != counts[(2 * i) + 1])
                 {
-                    (i < FingerprintOptions.IdentityBits ? identity : tardos).Add(i);
+                    positions.Add(i);
+                    differences.Add(counts[(2 * i) + 1] - counts[2 * i]);
                 }
             }
 
-            _identity = [.. identity];
-            _tardos = [.. tardos];
+            _positions = [.. positions];
+            _differences = [.. differences];
+            _oneProbabilities = [.. positions.Select(code.OneProbability)];
         }
 
         /// <summary>Green tokens whose colour is the tenant's bit at their position.</summary>
@@ -329,30 +325,12 @@ internal static class FingerprintTracer
         /// <summary>log10 of the probability that a tenant whose bits are independent of the text matches at least as many tokens.</summary>
         public double Log10PValue(TenantId tenant)
         {
-            if (_exact.TryGetValue(tenant.Value, out double known))
+            if (!_exact.TryGetValue(tenant.Value, out double log10))
             {
-                return known;
+                log10 = TwoPointSum.Log10UpperTail(_differences, _oneProbabilities, Difference(tenant));
+                _exact[tenant.Value] = log10;
             }
 
-
-            int count = _identity.Length + _tardos.Length;
-            int[] differences = new int[count];
-            double[] probabilities = new double[count];
-            int k = 0;
-            foreach (int i in _identity)
-            {
-                differences[k] = _ones[i] - _zeros[i];
-                probabilities[k++] = 0.5;
-            }
-
-            foreach (int i in _tardos)
-            {
-                differences[k] = _ones[i] - _zeros[i];
-                probabilities[k++] = _code.OneProbability(i);
-            }
-
-            double log10 = TwoPointSum.Log10UpperTail(differences, probabilities, Difference(tenant));
-            _exact[tenant.Value] = log10;
             return log10;
         }
 
@@ -361,14 +339,9 @@ internal static class FingerprintTracer
         {
             long sum = 0;
             var reader = new CodewordReader(_code, tenant);
-            foreach (int i in _identity)
+            for (int k = 0; k < _positions.Length; k++)
             {
-                sum += reader.Bit(i) ? _ones[i] - _zeros[i] : 0;
-            }
-
-            foreach (int i in _tardos)
-            {
-                sum += reader.Bit(i) ? _ones[i] - _zeros[i] : 0;
+                sum += reader.Bit(_positions[k]) ? _differences[k] : 0;
             }
 
             return sum;

@@ -29,12 +29,18 @@ internal sealed class HfKgwDetection(HfKgwSeeding seeding, int vocabularySize, d
         }
 
         int n = selfHash ? contextWidth : contextWidth + 1;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new ContextTupleSet();
+        Span<long> tuple = stackalloc long[n];
         int scored = 0, green = 0;
         for (int end = n; end <= tokens.Length; end++)
         {
             ReadOnlySpan<int> gram = tokens[(end - n)..end];
-            if (deduplicate && !seen.Add(string.Join(',', gram.ToArray())))
+            for (int j = 0; j < n; j++)
+            {
+                tuple[j] = gram[j];
+            }
+
+            if (deduplicate && !seen.Add(tuple))
             {
                 continue;
             }

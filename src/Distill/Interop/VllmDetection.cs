@@ -1,6 +1,5 @@
 using System;
 using System.Buffers.Binary;
-using System.Collections.Generic;
 using System.Security.Cryptography;
 using System.Text;
 using Distill.Statistics;
@@ -34,7 +33,7 @@ internal static class VllmDetection
         bool dual = alpha > 0;
         var prfA = new VllmPrf(dual ? DeriveKey(key, "key_a") : key, contextWidth);
         var prfB = new VllmPrf(dual ? DeriveKey(key, "key_b") : key, contextWidth);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new ContextTupleSet();
         long[] context = new long[contextWidth];
         double sum = 0;
         int scored = 0;
@@ -46,7 +45,7 @@ internal static class VllmDetection
                 context[j] = at < 0 ? -1 : tokens[at];
             }
 
-            if (deduplicate && !seen.Add(string.Join(',', context)))
+            if (deduplicate && !seen.Add(context))
             {
                 scores[i] = double.NaN;
                 continue;
