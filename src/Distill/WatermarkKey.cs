@@ -23,12 +23,18 @@ public sealed class WatermarkKey : IEquatable<WatermarkKey>
     /// <summary>The length of a secret, in bytes.</summary>
     public const int SizeInBytes = 32;
 
-    private static readonly byte[] s_keyIdLabel = Encoding.ASCII.GetBytes("distill/key-id/v1");
-    private readonly byte[] _secret;
+    /// <summary>The largest number of 64-bit words an integer key may have (SynthID-Text takes one per tournament layer).</summary>
+    public const int MaxIntegerKeyWords = 64;
 
-    private WatermarkKey(byte[] secret)
+    private static readonly byte[] s_keyIdLabel = Encoding.ASCII.GetBytes("distill/key-id/v1");
+    private static readonly byte[] s_integerKeyLabel = Encoding.ASCII.GetBytes("distill/integer-key/v1");
+    private readonly byte[] _secret;
+    private readonly ulong[]? _integerWords;
+
+    private WatermarkKey(byte[] secret, ulong[]? integerWords = null)
     {
         _secret = secret;
+        _integerWords = integerWords;
         Span<byte> mac = stackalloc byte[32];
         HMACSHA256.HashData(_secret, s_keyIdLabel, mac);
         KeyId = Convert.ToHexStringLower(mac[..8]);
@@ -45,6 +51,40 @@ public sealed class WatermarkKey : IEquatable<WatermarkKey>
         RandomNumberGenerator.Fill(secret);
         return new WatermarkKey(secret);
     }
+
+    /// <summary>
+    /// Creates the key of another stack that takes integer keys (vLLM's unsigned 64-bit key, the
+    /// hashing key of Hugging Face transformers' KGW, SynthID-Text's list of keys), for the
+    /// compatibility profiles in <see cref="Interop"/>. Its 32-byte secret is derived from the words
+    /// (SHA-256 of <c>distill/integer-key/v1</c>, the word count and the words, little-endian), so its
+    /// <see cref="KeyId"/> is a stable function of the integer key.
+    /// </summary>
+    /// <param name="words">The integer key: 1 to <see cref="MaxIntegerKeyWords"/> words, two's complement for negative integers.</param>
+    /// <returns>The key; <see cref="IsIntegerKey"/> is <see langword="true"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="words"/> is empty or longer than <see cref="MaxIntegerKeyWords"/>.</exception>
+    public static WatermarkKey FromIntegers(ReadOnlySpan<ulong> words)
+    {
+        if (words.IsEmpty || words.Length > MaxIntegerKeyWords)
+        {
+            throw new ArgumentException($"An integer key has 1 to {MaxIntegerKeyWords} words; got {words.Length}.", nameof(words));
+        }
+
+        byte[] input = new byte[s_integerKeyLabel.Length + 4 + (8 * words.Length)];
+        s_integerKeyLabel.CopyTo(input, 0);
+        BinaryPrimitives.WriteInt32LittleEndian(input.AsSpan(s_integerKeyLabel.Length), words.Length);
+        for (int i = 0; i < words.Length; i++)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(input.AsSpan(s_integerKeyLabel.Length + 4 + (8 * i)), words[i]);
+        }
+
+        return new WatermarkKey(SHA256.HashData(input), words.ToArray());
+    }
+
+    /// <summary>Gets whether this key was made by <see cref="FromIntegers"/> (another stack's integer key).</summary>
+    public bool IsIntegerKey => _integerWords is not null;
+
+    /// <summary>The integer key's words, or an empty span for a 32-byte key.</summary>
+    internal ReadOnlySpan<ulong> IntegerWords => _integerWords;
 
     /// <summary>Creates a key from its 32 secret bytes.</summary>
     /// <param name="secret">Exactly <see cref="SizeInBytes"/> bytes.</param>

@@ -11,5 +11,8 @@ internal sealed class ProfileDocument
 
     public string? Secret { get; set; }
 
+    /// <summary>An integer key's words as decimal strings (see <see cref="WatermarkKey.FromIntegers"/>), or null.</summary>
+    public string[]? IntegerKey { get; set; }
+
     public string? Checksum { get; set; }
 }

@@ -50,6 +50,12 @@ public sealed partial record SchemeDescriptor
 
         Fingerprint?.AppendHash(hash);
 
+        Vllm?.AppendHash(hash);
+
+        HfKgw?.AppendHash(hash);
+
+        HfSynthId?.AppendHash(hash);
+
         return hash.GetCurrentHash();
     }
 

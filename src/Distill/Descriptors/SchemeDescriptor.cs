@@ -51,10 +51,19 @@ public sealed partial record SchemeDescriptor
     /// </summary>
     public Fingerprinting.FingerprintOptions? Fingerprint { get; init; }
 
+    /// <summary>Gets vLLM's Gumbel-max parameters when <see cref="Scheme"/> is <c>vllm-gumbel</c> or <c>vllm-dual-key-gumbel</c>.</summary>
+    public Interop.VllmOptions? Vllm { get; init; }
+
+    /// <summary>Gets the parameters of Hugging Face transformers' KGW when <see cref="Scheme"/> is <c>hf-kgw</c>.</summary>
+    public Interop.HfKgwOptions? HfKgw { get; init; }
+
+    /// <summary>Gets the parameters of Hugging Face transformers' SynthID-Text when <see cref="Scheme"/> is <c>hf-synthid</c>.</summary>
+    public Interop.HfSynthIdOptions? HfSynthId { get; init; }
+
     /// <summary>Gets the parameters record of whichever scheme the descriptor is for (for messages).</summary>
     internal object? Parameters => Fingerprint is { } fingerprint
         ? $"{Kgw}, {fingerprint}"
-        : (object?)Kgw ?? (object?)Unigram ?? (object?)Gumbel ?? (object?)SynthId ?? ExpEdit;
+        : (object?)Kgw ?? (object?)Unigram ?? (object?)Gumbel ?? (object?)SynthId ?? (object?)ExpEdit ?? (object?)Vllm ?? (object?)HfKgw ?? HfSynthId;
 
     /// <summary>
     /// Checks, for a scheme's <c>FromDescriptor</c>, that <paramref name="descriptor"/> is one of that scheme and

@@ -78,6 +78,7 @@ public sealed class WatermarkProfile
             FormatVersion = FormatVersion,
             Descriptor = Descriptor,
             Secret = Key.ToBase64(),
+            IntegerKey = Key.IsIntegerKey ? FormatIntegerKey(Key.IntegerWords) : null,
             Checksum = ComputeChecksum(Descriptor, Key),
         };
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(document, DistillJsonContext.Default.ProfileDocument);
@@ -193,6 +194,18 @@ public sealed class WatermarkProfile
             throw Corrupt(source, "the secret is not a valid 32-byte key");
         }
 
+        if (document.IntegerKey is { } words)
+        {
+            // The secret of an integer key is derived from its words: edited words no longer match it.
+            WatermarkKey integerKey = ParseIntegerKey(words, source);
+            if (!integerKey.Equals(key))
+            {
+                throw Corrupt(source, "its integer key does not match its secret");
+            }
+
+            key = integerKey;
+        }
+
         if (!string.Equals(ComputeChecksum(document.Descriptor, key), document.Checksum, StringComparison.Ordinal))
         {
             throw Corrupt(source, "its checksum does not match its contents");
@@ -204,6 +217,36 @@ public sealed class WatermarkProfile
         }
 
         return new WatermarkProfile(document.Descriptor, key);
+    }
+
+    private static string[] FormatIntegerKey(ReadOnlySpan<ulong> words)
+    {
+        var text = new string[words.Length];
+        for (int i = 0; i < words.Length; i++)
+        {
+            text[i] = words[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return text;
+    }
+
+    private static WatermarkKey ParseIntegerKey(string[] text, string source)
+    {
+        if (text.Length is 0 or > WatermarkKey.MaxIntegerKeyWords)
+        {
+            throw Corrupt(source, $"its integer key has {text.Length} words (1 to {WatermarkKey.MaxIntegerKeyWords} allowed)");
+        }
+
+        var words = new ulong[text.Length];
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (!ulong.TryParse(text[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out words[i]))
+            {
+                throw Corrupt(source, "its integer key is not a list of unsigned 64-bit decimal integers");
+            }
+        }
+
+        return WatermarkKey.FromIntegers(words);
     }
 
     private static string ComputeChecksum(SchemeDescriptor descriptor, WatermarkKey key)
