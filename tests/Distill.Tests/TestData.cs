@@ -42,6 +42,20 @@ internal static class TestData
 
     public static WatermarkKey FixedKey { get; } = WatermarkKey.FromBytes(Convert.FromHexString("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"));
 
+    /// <summary>An integer key (for the interop schemes) made from a test key's first 8 * <paramref name="words"/> bytes.</summary>
+    public static WatermarkKey IntegerKeyFor(WatermarkKey key, int words = 1)
+    {
+        byte[] bytes = key.ToBytes();
+        var values = new ulong[words];
+        for (int i = 0; i < words; i++)
+        {
+            values[i] = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((8 * i) % 32));
+            values[i] ^= unchecked((ulong)i * 0x9E3779B97F4A7C15UL);
+        }
+
+        return WatermarkKey.FromIntegers(values);
+    }
+
     /// <summary>A deterministic key for seed <paramref name="seed"/> (tests only).</summary>
     public static WatermarkKey KeyFor(int seed)
     {
