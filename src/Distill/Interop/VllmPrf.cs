@@ -28,6 +28,18 @@ internal readonly struct VllmPrf
     /// <summary>The state after absorbing <paramref name="context"/> (oldest first, -1 padding read as 0xFFFFFFFF, ids masked to 32 bits).</summary>
     public (uint S0, uint S1, uint S2, uint S3) Absorb(ReadOnlySpan<long> context)
     {
+        Span<uint> masked = context.Length <= 64 ? stackalloc uint[context.Length] : new uint[context.Length];
+        for (int i = 0; i < context.Length; i++)
+        {
+            masked[i] = unchecked((uint)context[i]);
+        }
+
+        return Absorb((ReadOnlySpan<uint>)masked);
+    }
+
+    /// <summary>The state after absorbing <paramref name="context"/>: 32-bit ids, oldest first, 0xFFFFFFFF for the padding before the first generated token.</summary>
+    public (uint S0, uint S1, uint S2, uint S3) Absorb(ReadOnlySpan<uint> context)
+    {
         unchecked
         {
             (uint s0, uint s1, uint s2, uint s3) = (StateTag, (uint)ContextWidth, 0u, 0u);
@@ -69,8 +81,16 @@ internal readonly struct VllmPrf
     /// in float32 (lowest id on ties), one Philox call per four ids. Masked logits (negative infinity)
     /// are never chosen while a finite one exists.
     /// </summary>
-    public int ChooseToken((uint S0, uint S1, uint S2, uint S3) state, ReadOnlySpan<float> logits)
+    public int ChooseToken((uint S0, uint S1, uint S2, uint S3) state, ReadOnlySpan<float> logits) => ChooseToken(state, logits, legacyMapping: false);
+
+    /// <summary>The watermarked pick under the current mapping or, with <paramref name="legacyMapping"/>, the older single-word one.</summary>
+    public int ChooseToken((uint S0, uint S1, uint S2, uint S3) state, ReadOnlySpan<float> logits, bool legacyMapping)
     {
+        if (legacyMapping)
+        {
+            return ChooseTokenLegacy(state, logits);
+        }
+
         int best = -1;
         float bestValue = float.NegativeInfinity;
         for (int group = 0; group * 4 < logits.Length; group++)
@@ -89,9 +109,7 @@ internal readonly struct VllmPrf
                     continue;
                 }
 
-                uint word = j switch { 0 => x0, 1 => x1, 2 => x2, _ => x3 };
-                float u = Math.Max(Uniform(word), 1.17549435E-38f); // FLT_MIN
-                float value = logits[t] + -MathF.Log(-MathF.Log(u));
+                float value = Perturbed(logits[t], j switch { 0 => x0, 1 => x1, 2 => x2, _ => x3 });
                 if (best < 0 || value > bestValue)
                 {
                     best = t;
@@ -103,6 +121,35 @@ internal readonly struct VllmPrf
         return best;
     }
 
-    private static uint Slot(ReadOnlySpan<long> context, int offset, int i) =>
-        offset + i < context.Length ? unchecked((uint)context[offset + i]) : uint.MaxValue - (uint)i;
+    private int ChooseTokenLegacy((uint S0, uint S1, uint S2, uint S3) state, ReadOnlySpan<float> logits)
+    {
+        int best = -1;
+        float bestValue = float.NegativeInfinity;
+        for (int t = 0; t < logits.Length; t++)
+        {
+            if (float.IsNegativeInfinity(logits[t]))
+            {
+                continue;
+            }
+
+            float value = Perturbed(logits[t], LegacyWord(state, (uint)t));
+            if (best < 0 || value > bestValue)
+            {
+                best = t;
+                bestValue = value;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>A logit plus its Gumbel noise in float32: <c>l + -log(-log(max(u, FLT_MIN)))</c>.</summary>
+    private static float Perturbed(float logit, uint word)
+    {
+        float u = Math.Max(Uniform(word), 1.17549435E-38f); // FLT_MIN
+        return logit + -MathF.Log(-MathF.Log(u));
+    }
+
+    private static uint Slot(ReadOnlySpan<uint> context, int offset, int i) =>
+        offset + i < context.Length ? context[offset + i] : uint.MaxValue - (uint)i;
 }

@@ -26,7 +26,7 @@ public sealed class VllmDetectionTests
         int checkedCount = 0;
         foreach (JsonElement s in TestData.Json("interop/vllm_sequences.json").RootElement.GetProperty("sequences").EnumerateArray())
         {
-            uint[] tokens = [.. s.GetProperty("tokens").EnumerateArray().Select(e => e.GetUInt32())];
+            int[] tokens = [.. s.GetProperty("tokens").EnumerateArray().Select(e => e.GetInt32())];
             ulong key = ulong.Parse(s.GetProperty("key").GetString()!, CultureInfo.InvariantCulture);
             int width = s.GetProperty("context_width").GetInt32();
             double alpha = s.GetProperty("algorithm").GetString() == "dual_key_gumbel" ? s.GetProperty("alpha").GetDouble() : 0;
@@ -48,11 +48,21 @@ public sealed class VllmDetectionTests
         Assert.Equal(24, checkedCount);
     }
 
-    private static void Check(uint[] tokens, ulong key, int width, bool dedup, double alpha, JsonElement expected, string what)
+    /// <summary>The profile the shared vectors describe, through the public API (integer key, descriptor, profile).</summary>
+    internal static VllmGumbelScheme Scheme(ulong key, int width, double alpha, int vocabularySize = 32000)
+    {
+        var options = alpha > 0 ? new VllmOptions { ContextWidth = width, DualKey = true, Alpha = alpha } : new VllmOptions { ContextWidth = width };
+        return VllmGumbelScheme.Create(WatermarkKey.FromIntegers([key]), options, vocabularySize);
+    }
+
+    private static void Check(int[] tokens, ulong key, int width, bool dedup, double alpha, JsonElement expected, string what)
     {
         var scores = new double[tokens.Length];
-        (double sum, int scored) = VllmDetection.Score(tokens, key, width, dedup, alpha, scores);
+        VllmReferenceResult result = Scheme(key, width, alpha).DetectReference(tokens, dedup, scores);
+        double sum = result.Score;
+        long scored = result.ScoredTokens;
         Assert.Equal(expected.GetProperty("num_scored_tokens").GetInt32(), scored);
+        Assert.Equal(expected.GetProperty("is_watermarked").GetBoolean(), result.IsWatermarked);
         double expectedSum = expected.GetProperty("score").GetDouble();
         Assert.True(Math.Abs(expectedSum - sum) <= 1e-9 * Math.Max(1, expectedSum), $"{what}: score {sum} vs {expectedSum}");
         double[] expectedScores = [.. expected.GetProperty("token_scores").EnumerateArray().Select(e => e.GetDouble())];
@@ -64,7 +74,7 @@ public sealed class VllmDetectionTests
         }
 
         double p = expected.GetProperty("p_value").GetDouble();
-        double log10 = VllmDetection.Log10PValue(sum, scored, alpha);
+        double log10 = result.Log10PValue;
         double tolerance = alpha is 0 or 0.5 or 1 ? 1e-9 : 1e-6;
         Assert.True(Math.Abs(log10 - Math.Log10(p)) <= tolerance * Math.Max(1, Math.Abs(log10)), $"{what}: log10 p {log10} vs {Math.Log10(p)}");
     }

@@ -7,9 +7,10 @@ using Distill.Interop;
 namespace Distill.Tests.Interop;
 
 /// <summary>
-/// vLLM's Gumbel-max embedding: a .NET loop with the shared vectors' toy logits regenerates each
-/// watermarked sequence token for token (positions whose context repeats are sampled ordinarily,
-/// as vLLM does), so text watermarked here is text vLLM's detector accepts.
+/// vLLM's Gumbel-max embedding through the public <see cref="VllmGumbelSession"/>: a .NET loop with
+/// the shared vectors' toy logits regenerates each watermarked sequence token for token (the session
+/// declines exactly the positions whose context repeats, which are sampled ordinarily, as vLLM
+/// does), so text watermarked here is text vLLM's detector accepts.
 /// </summary>
 public sealed class VllmGenerationTests
 {
@@ -35,8 +36,8 @@ public sealed class VllmGenerationTests
             ulong key = ulong.Parse(s.GetProperty("key").GetString()!, CultureInfo.InvariantCulture);
             int width = s.GetProperty("context_width").GetInt32();
             bool dual = s.GetProperty("algorithm").GetString() == "dual_key_gumbel";
-            var prfA = new VllmPrf(dual ? VllmDetection.DeriveKey(key, "key_a") : key, width);
-            var prfB = new VllmPrf(dual ? VllmDetection.DeriveKey(key, "key_b") : key, width);
+            double alpha = dual ? s.GetProperty("alpha").GetDouble() : 0;
+            VllmGumbelSession session = VllmDetectionTests.Scheme(key, width, alpha, vocabulary).CreateSession([1, 2, 3]);
             string routing = dual ? s.GetProperty("routing").GetString()! : string.Empty;
             ulong seed = s.GetProperty("logit_seed").GetUInt64();
             double scale = s.GetProperty("scale").GetDouble(), power = s.GetProperty("power").GetDouble();
@@ -48,7 +49,6 @@ public sealed class VllmGenerationTests
 
             var tokens = new int[expected.Length];
             var logits = new float[vocabulary];
-            var seen = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal);
             for (int pos = 0; pos < tokens.Length; pos++)
             {
                 ulong p = isStatic ? 0 : (ulong)pos;
@@ -67,10 +67,10 @@ public sealed class VllmGenerationTests
                     }
                 }
 
-                long[] context = [.. Enumerable.Range(pos - width, width).Select(i => i < 0 ? -1L : tokens[i])];
-                if (!seen.Add(string.Join(',', context)))
+                int chosen = session.ChooseToken(logits, useKeyB: dual && routing[pos] == 'B');
+                Assert.Equal(chosen < 0, skipped.Contains(pos));
+                if (chosen < 0)
                 {
-                    Assert.Contains(pos, skipped);
                     int best = -1;
                     double bestValue = double.NegativeInfinity;
                     for (int t = 0; t < vocabulary; t++)
@@ -84,12 +84,11 @@ public sealed class VllmGenerationTests
                         }
                     }
 
-                    tokens[pos] = best;
-                    continue;
+                    chosen = best;
                 }
 
-                VllmPrf prf = dual && routing[pos] == 'B' ? prfB : prfA;
-                tokens[pos] = prf.ChooseToken(prf.Absorb(context), logits);
+                tokens[pos] = chosen;
+                session.Accept(chosen);
             }
 
             Assert.Equal(expected, tokens);
