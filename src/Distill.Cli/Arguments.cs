@@ -12,6 +12,7 @@ namespace Distill.Cli;
 internal sealed class Arguments
 {
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _repeated = new(StringComparer.Ordinal);
     private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
 
     private Arguments()
@@ -20,7 +21,11 @@ internal sealed class Arguments
 
     public List<string> Positionals { get; } = [];
 
-    public static Arguments Parse(IReadOnlyList<string> args, IReadOnlySet<string> valueOptions, IReadOnlySet<string> flagOptions)
+    public static Arguments Parse(IReadOnlyList<string> args, IReadOnlySet<string> valueOptions, IReadOnlySet<string> flagOptions) =>
+        Parse(args, valueOptions, flagOptions, new HashSet<string>(StringComparer.Ordinal));
+
+    /// <summary>Parses; the options in <paramref name="repeatable"/> (also value options) may be given more than once.</summary>
+    public static Arguments Parse(IReadOnlyList<string> args, IReadOnlySet<string> valueOptions, IReadOnlySet<string> flagOptions, IReadOnlySet<string> repeatable)
     {
         var result = new Arguments();
         for (int i = 0; i < args.Count; i++)
@@ -59,7 +64,17 @@ internal sealed class Arguments
                         value = args[++i];
                     }
 
-                    if (!result._values.TryAdd(name, value))
+                    if (repeatable.Contains(name))
+                    {
+                        if (!result._repeated.TryGetValue(name, out List<string>? list))
+                        {
+                            result._repeated[name] = list = [];
+                        }
+
+                        list.Add(value);
+                        result._values.TryAdd(name, value);
+                    }
+                    else if (!result._values.TryAdd(name, value))
                     {
                         throw new UsageException($"--{name} is given more than once.");
                     }
@@ -81,6 +96,9 @@ internal sealed class Arguments
     public bool Has(string name) => _flags.Contains(name) || _values.ContainsKey(name);
 
     public string? Get(string name) => _values.GetValueOrDefault(name);
+
+    /// <summary>Every value of a repeatable option, in order (empty when absent).</summary>
+    public IReadOnlyList<string> GetAll(string name) => _repeated.TryGetValue(name, out List<string>? list) ? list : [];
 
     public string Require(string name) => Get(name) ?? throw new UsageException($"--{name} is required.");
 

@@ -29,14 +29,24 @@ internal static class CliApp
                                 (per-tenant fingerprints on a KGW LeftHash watermark; defaults
                                 gamma 0.5, delta 3, h=2, share 0.5, length 2048, 8 colluders)
                     Create a watermark profile (a new secret key and its parameters).
+                    Compatibility profiles take the other stack's key and the model's tokenizer
+                    name (any; --vocab-size V is then required unless it is o200k_base/cl100k_base):
+                      vllm-gumbel --vllm-key K [--context-width W] [--look-back N] [--legacy-mapping]
+                      vllm-dual-key-gumbel --vllm-key K [--alpha A] (and the same options)
+                                (vLLM's Gumbel-max watermark; K an unsigned 64-bit integer)
           generate  --key FILE (--prompt TEXT | --prompts FILE) [--max-tokens N] [--temperature T]
                     [--top-p P] [--top-k K] [--seed N] [--tenant ID] [--no-watermark] [--json]
                     Continue prompts with the built-in language model, watermarked with the profile.
                     --tenant (kgw-fingerprint profiles) embeds tenant ID's fingerprint: ID is a
                     number (decimal or 0x hex) or a name.
-          detect    --key FILE [INPUT ...] [--json] [--alpha A] [--no-dedup]
+          detect    --key FILE [--key FILE ...] [INPUT ...] [--json] [--alpha A] [--no-dedup]
+                    [--bos ID] [--eos ID]
                     Test texts for the profile's watermark. INPUT is a text file, - for standard
-                    input (the default), or a .jsonl file with one {"id": ..., "text": ...} per line.
+                    input (the default), or a .jsonl file with one {"id": ..., "text": ...} per line,
+                    or {"id": ..., "ids": [token ids]} to score token ids as given (--bos ID strips a
+                    leading BOS token; --eos ID sets an hf-synthid profile's EOS token). With several
+                    --key profiles, every text is tested against each and the best fit is reported
+                    with its p-value corrected by Holm-Bonferroni over the profiles searched.
                     The verdict uses alpha (default 1e-6); --no-dedup scores repeated pairs again,
                     which invalidates p-values on repetitive text.
           calibrate --key FILE INPUT... [--json] [--no-dedup]

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Text;
 using System.Text.Json;
 using Distill.Detection;
@@ -14,43 +15,83 @@ internal static class DetectCommand
     /// <summary>The default significance level of the verdict: strong evidence, as an accusation needs.</summary>
     public const double DefaultAlpha = 1e-6;
 
-    private static readonly HashSet<string> s_values = ["key", "alpha"];
+    private static readonly HashSet<string> s_values = ["key", "alpha", "bos", "eos"];
     private static readonly HashSet<string> s_flags = ["json", "no-dedup"];
+    private static readonly HashSet<string> s_repeatable = ["key"];
 
     public static int Run(IReadOnlyList<string> args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
-        Arguments a = Arguments.Parse(args, s_values, s_flags);
-        string keyPath = a.Require("key");
+        Arguments a = Arguments.Parse(args, s_values, s_flags, s_repeatable);
+        IReadOnlyList<string> keyPaths = a.GetAll("key");
+        if (keyPaths.Count == 0)
+        {
+            throw new UsageException("--key is required.");
+        }
+
         double alpha = a.GetDouble("alpha", DefaultAlpha);
         if (!(alpha > 0 && alpha < 1))
         {
             throw new UsageException($"--alpha must be strictly between 0 and 1, not {alpha.ToString(CultureInfo.InvariantCulture)}.");
         }
 
+        int? bos = a.Has("bos") ? a.GetInt("bos", 0, 0, int.MaxValue) : null;
         bool json = a.Has("json");
         var options = new DetectionOptions { Deduplicate = !a.Has("no-dedup") };
         List<string> inputs = a.Positionals.Count == 0 ? ["-"] : a.Positionals;
-        ProfileContext context = ProfileContext.Load(keyPath);
-        var detector = new TextDetector(context.Scheme, context.Tokenizer);
+        var contexts = new List<ProfileContext>();
+        foreach (string path in keyPaths)
+        {
+            contexts.Add(WithEos(ProfileContext.Load(path), a));
+        }
+
         var localization = LocalizationOptions.Default with { Alpha = alpha, Deduplicate = options.Deduplicate };
+        ConfigurationSearch? search = contexts.Count > 1 ? new ConfigurationSearch(contexts.Select(c => c.Scheme)) : null;
+        TextConfigurationSearch? textSearch = null;
 
         int failures = 0;
         foreach (string input in inputs)
         {
-            foreach (var (id, text) in ReadDocuments(input, stdin))
+            foreach (InputDocument document in ReadInputs(input, stdin))
             {
                 try
                 {
-                    TextDetectionResult result = detector.Detect(text, options, localization);
-                    stdout.WriteLine(json ? ToJson(id, result, alpha, context.Scheme.Descriptor.Scheme) : ToHuman(id, result, alpha));
+                    int[]? ids = document.Ids is { } given ? StripBos(given, bos) : null;
+                    if (search is not null)
+                    {
+                        ConfigurationSearchResult found = ids is not null
+                            ? search.Search(ids, options)
+                            : (textSearch ??= new TextConfigurationSearch(search.Schemes)).Detect(document.Text!, options);
+                        stdout.WriteLine(json ? SearchJson(document.Id, found, contexts, alpha) : SearchHuman(document.Id, found, contexts, alpha));
+                        continue;
+                    }
+
+                    ProfileContext context = contexts[0];
+                    if (ids is not null)
+                    {
+                        DetectionResult d = context.Scheme.Detect(ids, options);
+                        LocalizationResult located = context.Scheme.Localize(ids, localization);
+                        var spans = located.Spans.Select(span => new OutputSpan(span, null, null)).ToList();
+                        stdout.WriteLine(json ? ToJson(document.Id, d, spans, located.WindowsSearched, alpha, context.Scheme.Descriptor.Scheme) : ToHuman(document.Id, d, spans, located.WindowsSearched, alpha));
+                    }
+                    else
+                    {
+                        if (bos is not null)
+                        {
+                            throw new UsageException("--bos applies to token ids (.jsonl lines with \"ids\"), not to text.");
+                        }
+
+                        TextDetectionResult result = new TextDetector(context.Scheme, context.Tokenizer).Detect(document.Text!, options, localization);
+                        var spans = result.Spans.Select(span => new OutputSpan(span.Tokens, span.Characters, Preview(result.Tokens.OriginalText, span.Characters))).ToList();
+                        stdout.WriteLine(json ? ToJson(document.Id, result.Detection, spans, result.WindowsSearched, alpha, context.Scheme.Descriptor.Scheme) : ToHuman(document.Id, result.Detection, spans, result.WindowsSearched, alpha));
+                    }
                 }
                 catch (ArgumentException ex)
                 {
                     failures++;
-                    string name = id.ValueKind == JsonValueKind.String ? id.GetString()! : id.GetRawText();
+                    string name = document.Id.ValueKind == JsonValueKind.String ? document.Id.GetString()! : document.Id.GetRawText();
                     if (json)
                     {
-                        stdout.WriteLine(ErrorJson(id, ex.Message));
+                        stdout.WriteLine(ErrorJson(document.Id, ex.Message));
                     }
 
                     stderr.WriteLine($"distill: {name}: {CliApp.OneLine(ex.Message)}");
@@ -61,11 +102,54 @@ internal static class DetectCommand
         return failures == 0 ? CliApp.Success : CliApp.Failure;
     }
 
+    /// <summary>A profile whose SynthID EOS token is the one --eos names (refused for other schemes).</summary>
+    private static ProfileContext WithEos(ProfileContext context, Arguments a)
+    {
+        if (!a.Has("eos"))
+        {
+            return context;
+        }
+
+        int eos = a.GetInt("eos", 0, 0, int.MaxValue);
+        if (context.Scheme.Descriptor.HfSynthId is not { } synthId)
+        {
+            throw new UsageException($"--eos applies to hf-synthid profiles; '{context.Path}' is {context.Scheme.Descriptor.Scheme}.");
+        }
+
+        return context.WithScheme(new WatermarkProfile(context.Profile.Descriptor with { HfSynthId = synthId with { EosTokenId = eos } }, context.Profile.Key).CreateScheme());
+    }
+
+    private static int[] StripBos(int[] ids, int? bos) => bos is { } b && ids.Length > 0 && ids[0] == b ? ids[1..] : ids;
+
+    /// <summary>A document to test: text, or token ids given as they are.</summary>
+    internal sealed record InputDocument(JsonElement Id, string? Text, int[]? Ids);
+
+    /// <summary>A located span in output: its tokens, and where text was given its characters and a preview.</summary>
+    private sealed record OutputSpan(WatermarkedSpan Tokens, TextSpan? Characters, string? Preview);
+
+    /// <summary>The texts of an input (for the commands that take text only): lines with "ids" are refused.</summary>
     internal static IEnumerable<(JsonElement Id, string Text)> ReadDocuments(string input, TextReader stdin)
+    {
+        foreach (InputDocument document in ReadInputs(input, stdin))
+        {
+            if (document.Text is null)
+            {
+                throw new InvalidDataException($"{input}: this command takes text; a line with \"ids\" is only for detect.");
+            }
+
+            yield return (document.Id, document.Text);
+        }
+    }
+
+    /// <summary>
+    /// The documents of an input: standard input or a text file (one document), or a .jsonl file
+    /// whose lines carry a string "text" or an array "ids" of token ids, and optionally an "id".
+    /// </summary>
+    internal static IEnumerable<InputDocument> ReadInputs(string input, TextReader stdin)
     {
         if (input == "-")
         {
-            yield return (JsonSerializer.SerializeToElement("-", CliJsonContext.Default.String), stdin.ReadToEnd());
+            yield return new InputDocument(JsonSerializer.SerializeToElement("-", CliJsonContext.Default.String), stdin.ReadToEnd(), null);
             yield break;
         }
 
@@ -76,7 +160,7 @@ internal static class DetectCommand
 
         if (!input.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
         {
-            yield return (JsonSerializer.SerializeToElement(input, CliJsonContext.Default.String), File.ReadAllText(input));
+            yield return new InputDocument(JsonSerializer.SerializeToElement(input, CliJsonContext.Default.String), File.ReadAllText(input), null);
             yield break;
         }
 
@@ -89,32 +173,130 @@ internal static class DetectCommand
                 continue;
             }
 
-            JsonElement id, text;
-            try
-            {
-                using JsonDocument doc = JsonDocument.Parse(line);
-                if (doc.RootElement.ValueKind != JsonValueKind.Object
-                    || !doc.RootElement.TryGetProperty("text", out text)
-                    || text.ValueKind != JsonValueKind.String)
-                {
-                    throw new InvalidDataException($"{input}:{lineNumber}: each line must be a JSON object with a string field \"text\".");
-                }
-
-                id = doc.RootElement.TryGetProperty("id", out JsonElement given) ? given.Clone() : JsonSerializer.SerializeToElement(lineNumber, CliJsonContext.Default.Int32);
-                text = text.Clone();
-            }
-            catch (JsonException ex)
-            {
-                throw new InvalidDataException($"{input}:{lineNumber}: not valid JSON ({ex.Message}).");
-            }
-
-            yield return (id, text.GetString()!);
+            yield return ParseLine(line, $"{input}:{lineNumber}", lineNumber);
         }
     }
 
-    private static string ToHuman(JsonElement id, TextDetectionResult result, double alpha)
+    private static InputDocument ParseLine(string line, string where, int lineNumber)
     {
-        DetectionResult d = result.Detection;
+        try
+        {
+            using JsonDocument doc = JsonDocument.Parse(line);
+            JsonElement root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new InvalidDataException($"{where}: each line must be a JSON object with a string field \"text\" or an array field \"ids\".");
+            }
+
+            JsonElement id = root.TryGetProperty("id", out JsonElement given) ? given.Clone() : JsonSerializer.SerializeToElement(lineNumber, CliJsonContext.Default.Int32);
+            bool hasText = root.TryGetProperty("text", out JsonElement text);
+            bool hasIds = root.TryGetProperty("ids", out JsonElement ids);
+            if (hasText == hasIds)
+            {
+                throw new InvalidDataException($"{where}: each line must carry exactly one of \"text\" (a string) and \"ids\" (an array of token ids).");
+            }
+
+            if (hasText)
+            {
+                return text.ValueKind == JsonValueKind.String
+                    ? new InputDocument(id, text.GetString()!, null)
+                    : throw new InvalidDataException($"{where}: \"text\" must be a string.");
+            }
+
+            if (ids.ValueKind != JsonValueKind.Array)
+            {
+                throw new InvalidDataException($"{where}: \"ids\" must be an array of token ids.");
+            }
+
+            var tokens = new int[ids.GetArrayLength()];
+            int i = 0;
+            foreach (JsonElement e in ids.EnumerateArray())
+            {
+                if (e.ValueKind != JsonValueKind.Number || !e.TryGetInt32(out tokens[i]) || tokens[i] < 0)
+                {
+                    throw new InvalidDataException($"{where}: \"ids\"[{i}] is not a token id (a non-negative 32-bit integer).");
+                }
+
+                i++;
+            }
+
+            return tokens.Length > 0 ? new InputDocument(id, null, tokens) : throw new InvalidDataException($"{where}: \"ids\" is empty: there is nothing to test.");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{where}: not valid JSON ({ex.Message}).");
+        }
+    }
+
+    private static string SearchHuman(JsonElement id, ConfigurationSearchResult found, List<ProfileContext> contexts, double alpha)
+    {
+        string name = id.ValueKind == JsonValueKind.String ? id.GetString()! : id.GetRawText();
+        var s = new StringBuilder();
+        ProfileContext best = contexts[found.BestIndex];
+        string verdict = found.IsSignificant(alpha)
+            ? $"WATERMARKED: best fit {best.Path} ({best.Scheme.Descriptor.Scheme}, key {best.Scheme.Descriptor.KeyId})"
+            : "no evidence for any configuration";
+        s.Append(CultureInfo.InvariantCulture, $"{name}: {verdict}");
+        s.AppendLine();
+        s.Append(CultureInfo.InvariantCulture, $"  p = {FormatP(found.Log10PValue)} corrected by {found.Correction} (alpha {alpha:G3})");
+        for (int i = 0; i < contexts.Count; i++)
+        {
+            DetectionResult? r = found.Results[i];
+            s.AppendLine();
+            s.Append(r is null
+                ? string.Create(CultureInfo.InvariantCulture, $"  [{i}] {contexts[i].Path}: not scored (token ids outside its vocabulary of {contexts[i].Scheme.VocabularySize})")
+                : string.Create(CultureInfo.InvariantCulture, $"  [{i}] {contexts[i].Path}: {contexts[i].Scheme.Descriptor.Scheme} key {r.KeyId}: p = {FormatP(r.Log10PValue)}, adjusted {FormatP(found.AdjustedLog10PValue(i))}; {StatisticName(r.Statistic)} {r.Score:G6} over {r.ScoredTokens} scored tokens"));
+        }
+
+        return s.ToString();
+    }
+
+    private static string SearchJson(JsonElement id, ConfigurationSearchResult found, List<ProfileContext> contexts, double alpha)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WritePropertyName("id");
+            id.WriteTo(w);
+            w.WriteNumber("configurations", found.Configurations);
+            w.WriteString("correction", found.Correction);
+            w.WriteNumber("best", found.BestIndex);
+            w.WriteNumber("pValue", found.PValue);
+            w.WriteNumber("log10PValue", found.Log10PValue);
+            w.WriteNumber("alpha", alpha);
+            w.WriteBoolean("watermarked", found.IsSignificant(alpha));
+            w.WriteStartArray("results");
+            for (int i = 0; i < contexts.Count; i++)
+            {
+                DetectionResult? r = found.Results[i];
+                w.WriteStartObject();
+                w.WriteString("profile", contexts[i].Path);
+                w.WriteString("scheme", contexts[i].Scheme.Descriptor.Scheme);
+                w.WriteString("keyId", contexts[i].Scheme.Descriptor.KeyId);
+                w.WriteString("descriptor", contexts[i].Scheme.Descriptor.Hash);
+                w.WriteString("status", r is null ? "notScored" : r.Status == DetectionStatus.Scored ? "scored" : "insufficientTokens");
+                if (r is not null)
+                {
+                    w.WriteString("statistic", StatisticName(r.Statistic));
+                    w.WriteNumber("score", r.Score);
+                    w.WriteNumber("scoredTokens", r.ScoredTokens);
+                    w.WriteNumber("log10PValue", r.Log10PValue);
+                }
+
+                w.WriteNumber("adjustedLog10PValue", found.AdjustedLog10PValue(i));
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static string ToHuman(JsonElement id, DetectionResult d, IReadOnlyList<OutputSpan> spans, long windowsSearched, double alpha)
+    {
         string name = id.ValueKind == JsonValueKind.String ? id.GetString()! : id.GetRawText();
         var s = new StringBuilder();
         string verdict = d.Status == DetectionStatus.InsufficientTokens
@@ -128,10 +310,12 @@ internal static class DetectCommand
             ? $"{d.GreenTokens} of {d.ScoredTokens} scored tokens green (expected {d.Gamma * d.ScoredTokens:F1})"
             : $"{StatisticName(d.Statistic)} {d.Score:G6} over {d.ScoredTokens} scored tokens";
         s.Append(CultureInfo.InvariantCulture, $"  p = {FormatP(d.Log10PValue)} (alpha {alpha:G3}); {evidence}, z = {d.ZScore:F2}; {d.TokenCount} tokens, {d.SkippedRepeated} repeated, {d.SkippedPrefix} without context");
-        foreach (TextWatermarkedSpan span in result.Spans)
+        foreach (OutputSpan span in spans)
         {
             s.AppendLine();
-            s.Append(CultureInfo.InvariantCulture, $"  watermarked span: characters {span.Characters.Start}-{span.Characters.End} (tokens {span.Tokens.Start}-{span.Tokens.End}), p = {FormatP(span.Tokens.Log10PValue)} corrected for {result.WindowsSearched} windows: \"{Preview(result.Tokens.OriginalText, span.Characters)}\"");
+            s.Append(span.Characters is { } c
+                ? string.Create(CultureInfo.InvariantCulture, $"  watermarked span: characters {c.Start}-{c.End} (tokens {span.Tokens.Start}-{span.Tokens.End}), p = {FormatP(span.Tokens.Log10PValue)} corrected for {windowsSearched} windows: \"{span.Preview}\"")
+                : string.Create(CultureInfo.InvariantCulture, $"  watermarked span: tokens {span.Tokens.Start}-{span.Tokens.End}, p = {FormatP(span.Tokens.Log10PValue)} corrected for {windowsSearched} windows"));
         }
 
         return s.ToString();
@@ -167,9 +351,8 @@ internal static class DetectCommand
         return string.Create(CultureInfo.InvariantCulture, $"{mantissa:F2}e{exponent:F0}");
     }
 
-    private static string ToJson(JsonElement id, TextDetectionResult result, double alpha, string scheme)
+    private static string ToJson(JsonElement id, DetectionResult d, IReadOnlyList<OutputSpan> spans, long windowsSearched, double alpha, string scheme)
     {
-        DetectionResult d = result.Detection;
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
         {
@@ -196,13 +379,17 @@ internal static class DetectCommand
             w.WriteNumber("log10PValue", d.Log10PValue);
             w.WriteNumber("alpha", alpha);
             w.WriteBoolean("watermarked", d.IsSignificant(alpha));
-            w.WriteNumber("windowsSearched", result.WindowsSearched);
+            w.WriteNumber("windowsSearched", windowsSearched);
             w.WriteStartArray("spans");
-            foreach (TextWatermarkedSpan span in result.Spans)
+            foreach (OutputSpan span in spans)
             {
                 w.WriteStartObject();
-                w.WriteNumber("start", span.Characters.Start);
-                w.WriteNumber("end", span.Characters.End);
+                if (span.Characters is { } c)
+                {
+                    w.WriteNumber("start", c.Start);
+                    w.WriteNumber("end", c.End);
+                }
+
                 w.WriteNumber("startToken", span.Tokens.Start);
                 w.WriteNumber("endToken", span.Tokens.End);
                 w.WriteNumber("scoredTokens", span.Tokens.ScoredTokens);

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using Distill.ExpEdit;
 using Distill.Fingerprinting;
 using Distill.GreenList;
@@ -19,12 +20,16 @@ internal static class KeygenCommand
         "gamma", "delta", "seeding", "context-width", "self-hash-candidates",
         "variants", "depth", "top-k", "context-history", "key-length", "block-length", "edit-penalty",
         "identity-share", "tardos-length", "design-colluders",
+        "vocab-size", "vllm-key", "alpha", "look-back",
     ];
 
-    private static readonly HashSet<string> s_flags = ["force"];
+    private static readonly HashSet<string> s_flags = ["force", "legacy-mapping"];
+
+    /// <summary>The compatibility profiles: keys are the other stack's integers, the tokenizer is the model's (any name).</summary>
+    internal static readonly string[] InteropSchemes = [Interop.VllmGumbelScheme.SchemeName, Interop.VllmGumbelScheme.DualKeySchemeName];
 
     /// <summary>The schemes keygen can create, in the order the usage text lists them.</summary>
-    internal static readonly string[] Schemes = [KgwScheme.SchemeName, UnigramScheme.SchemeName, GumbelScheme.SchemeName, SynthIdScheme.SchemeName, ExpEditScheme.SchemeName, FingerprintScheme.SchemeName];
+    internal static readonly string[] Schemes = [KgwScheme.SchemeName, UnigramScheme.SchemeName, GumbelScheme.SchemeName, SynthIdScheme.SchemeName, ExpEditScheme.SchemeName, FingerprintScheme.SchemeName, .. InteropSchemes];
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout)
     {
@@ -36,15 +41,25 @@ internal static class KeygenCommand
 
         string path = a.Require("out");
         string schemeName = a.Get("scheme") ?? KgwScheme.SchemeName;
+        if (File.Exists(path) && !a.Has("force"))
+        {
+            throw new IOException($"'{path}' already exists; pass --force to replace it.");
+        }
+
+        if (Array.IndexOf(InteropSchemes, schemeName) >= 0)
+        {
+            return RunInterop(schemeName, path, a, stdout);
+        }
+
         string tokenizerName = a.Get("tokenizer") ?? TextTokenizer.DefaultName;
         if (!((IList<string>)TextTokenizer.SupportedNames).Contains(tokenizerName))
         {
             throw new UsageException($"--tokenizer '{tokenizerName}' is not supported (supported: {string.Join(", ", TextTokenizer.SupportedNames)}).");
         }
 
-        if (File.Exists(path) && !a.Has("force"))
+        if (a.Has("vocab-size"))
         {
-            throw new IOException($"'{path}' already exists; pass --force to replace it.");
+            throw new UsageException($"--vocab-size applies to the compatibility profiles ({string.Join(", ", InteropSchemes)}); Distill's own schemes take the tokenizer's.");
         }
 
         TextTokenizer tokenizer = TextTokenizer.Create(tokenizerName);
@@ -67,10 +82,86 @@ internal static class KeygenCommand
         return CliApp.Success;
     }
 
+    /// <summary>keygen for a compatibility profile: the key is the other stack's, given on the command line.</summary>
+    private static int RunInterop(string schemeName, string path, Arguments a, TextWriter stdout)
+    {
+        string? tokenizerName = a.Get("tokenizer");
+        bool loadable = tokenizerName is null || ((IList<string>)TextTokenizer.SupportedNames).Contains(tokenizerName);
+        if (!a.Has("vocab-size") && !loadable)
+        {
+            throw new UsageException($"--vocab-size is required: tokenizer '{tokenizerName}' is recorded in the profile but this release cannot load it to read its size.");
+        }
+
+        int vocabularySize = a.Has("vocab-size")
+            ? a.GetInt("vocab-size", 0, 2, int.MaxValue)
+            : TextTokenizer.Create(tokenizerName ?? TextTokenizer.DefaultName).VocabularySize;
+
+        WatermarkKey key;
+        WatermarkScheme scheme;
+        try
+        {
+            (key, scheme) = CreateInterop(schemeName, a, vocabularySize, tokenizerName ?? TextTokenizer.DefaultName);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException(CliApp.OneLine(ex.Message));
+        }
+
+        new WatermarkProfile(scheme.Descriptor, key).Save(path, overwrite: a.Has("force"));
+        SchemeDescriptor d = scheme.Descriptor;
+        stdout.WriteLine($"Wrote {path}: key {key.KeyId}, {d.Scheme} v{d.SchemeVersion} ({Describe(d)}), tokenizer {d.Tokenizer}, vocabulary {d.VocabularySize}, descriptor {d.Hash}.");
+        stdout.WriteLine("Keep this file secret: it holds the integer key itself.");
+        return CliApp.Success;
+    }
+
+    private static (WatermarkKey Key, WatermarkScheme Scheme) CreateInterop(string scheme, Arguments a, int vocabularySize, string tokenizer)
+    {
+        switch (scheme)
+        {
+            case Interop.VllmGumbelScheme.SchemeName:
+            case Interop.VllmGumbelScheme.DualKeySchemeName:
+                bool dual = scheme == Interop.VllmGumbelScheme.DualKeySchemeName;
+                OnlyInterop(a, scheme, dual ? ["vllm-key", "context-width", "alpha", "look-back", "legacy-mapping"] : ["vllm-key", "context-width", "look-back", "legacy-mapping"]);
+                WatermarkKey key = WatermarkKey.FromIntegers([ParseUInt64(a.Require("vllm-key"), "vllm-key")]);
+                var options = new Interop.VllmOptions
+                {
+                    ContextWidth = a.GetInt("context-width", Interop.VllmOptions.Default.ContextWidth),
+                    DualKey = dual,
+                    Alpha = a.GetDouble("alpha", Interop.VllmOptions.Default.Alpha),
+                    LookBack = a.GetInt("look-back", Interop.VllmOptions.Default.LookBack),
+                    LegacyTokenMapping = a.Has("legacy-mapping"),
+                };
+                return (key, Interop.VllmGumbelScheme.Create(key, options, vocabularySize, tokenizer));
+            default:
+                throw new UsageException($"--scheme '{scheme}' is not supported (supported: {string.Join(", ", Schemes)}).");
+        }
+    }
+
+    // Refuses parameters that do not apply to a compatibility profile (flags included).
+    private static void OnlyInterop(Arguments a, string scheme, string[] allowed)
+    {
+        foreach (string name in s_values.Concat(s_flags))
+        {
+            if (name is not ("out" or "scheme" or "tokenizer" or "vocab-size" or "force") && Array.IndexOf(allowed, name) < 0 && a.Has(name))
+            {
+                throw new UsageException($"--{name} does not apply to --scheme {scheme} (its parameters: --{string.Join(", --", allowed)}).");
+            }
+        }
+    }
+
+    /// <summary>An unsigned 64-bit integer option, decimal or 0x hexadecimal.</summary>
+    internal static ulong ParseUInt64(string text, string name)
+    {
+        bool hex = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase);
+        return ulong.TryParse(hex ? text[2..] : text, hex ? System.Globalization.NumberStyles.AllowHexSpecifier : System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ulong value)
+            ? value
+            : throw new UsageException($"--{name} must be an unsigned 64-bit integer (decimal or 0x hexadecimal), not '{text}'.");
+    }
+
     /// <summary>The parameters of a descriptor in one line.</summary>
     internal static string Describe(SchemeDescriptor d) => d.Kgw is { } o
         ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{o.Seeding.ToString().ToLowerInvariant()} h={o.ContextWidth}, gamma={o.Gamma}, delta={o.Delta}{DescribeFingerprint(d.Fingerprint)}")
-        : ((object?)d.Unigram ?? (object?)d.Gumbel ?? (object?)d.SynthId ?? d.ExpEdit)?.ToString() ?? "";
+        : ((object?)d.Unigram ?? (object?)d.Gumbel ?? (object?)d.SynthId ?? (object?)d.ExpEdit ?? (object?)d.Vllm ?? (object?)d.HfKgw ?? d.HfSynthId)?.ToString() ?? "";
 
     private static string DescribeFingerprint(FingerprintOptions? f) => f is null
         ? ""

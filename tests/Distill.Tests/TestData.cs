@@ -56,6 +56,29 @@ internal static class TestData
         return WatermarkKey.FromIntegers(values);
     }
 
+    /// <summary>Samples tokens from a fresh session of <paramref name="scheme"/> with prompt 1..8.</summary>
+    public static int[] Sample(WatermarkScheme scheme, Random random, int count) => Sample(scheme.CreateSession([1, 2, 3, 4, 5, 6, 7, 8]), random, count);
+
+    /// <summary>Samples tokens through a session: random logits of spread 8, processed, then a softmax draw.</summary>
+    public static int[] Sample(WatermarkSession session, Random random, int count)
+    {
+        var tokens = new int[count];
+        var logits = new float[session.VocabularySize];
+        for (int i = 0; i < count; i++)
+        {
+            for (int j = 0; j < logits.Length; j++)
+            {
+                logits[j] = (float)(random.NextDouble() * 8.0);
+            }
+
+            session.ProcessLogits(logits);
+            tokens[i] = SoftmaxSample(logits, random);
+            session.Accept(tokens[i]);
+        }
+
+        return tokens;
+    }
+
     /// <summary>A deterministic key for seed <paramref name="seed"/> (tests only).</summary>
     public static WatermarkKey KeyFor(int seed)
     {

@@ -416,27 +416,10 @@ public abstract class SchemeContractTests
     }
 
     /// <summary>Samples watermarked tokens through a new session over random peaked distributions (a stand-in for a model).</summary>
-    protected int[] Sample(WatermarkScheme scheme, Random random, int count) => Sample(scheme.CreateSession([1, 2, 3, 4, 5, 6, 7, 8]), random, count);
+    protected static int[] Sample(WatermarkScheme scheme, Random random, int count) => TestData.Sample(scheme, random, count);
 
-    /// <summary>Samples tokens through a session: random logits of spread 8, processed, then a softmax draw.</summary>
-    protected int[] Sample(WatermarkSession session, Random random, int count)
-    {
-        var tokens = new int[count];
-        var logits = new float[session.VocabularySize];
-        for (int i = 0; i < count; i++)
-        {
-            for (int j = 0; j < logits.Length; j++)
-            {
-                logits[j] = (float)(random.NextDouble() * 8.0);
-            }
-
-            session.ProcessLogits(logits);
-            tokens[i] = Draw(logits, random);
-            session.Accept(tokens[i]);
-        }
-
-        return tokens;
-    }
+    /// <summary>Samples tokens through a session (see <see cref="TestData.Sample(WatermarkSession, Random, int)"/>).</summary>
+    protected static int[] Sample(WatermarkSession session, Random random, int count) => TestData.Sample(session, random, count);
 
     private static float[] RandomLogits(Random random, int length)
     {
