@@ -63,6 +63,7 @@ public sealed class WatermarkProfile
         { Scheme: Gumbel.GumbelScheme.SchemeName } => Gumbel.GumbelScheme.FromDescriptor(Descriptor, Key),
         { Scheme: Fingerprinting.FingerprintScheme.SchemeName } => Fingerprinting.FingerprintScheme.FromDescriptor(Descriptor, Key),
         { Scheme: Interop.VllmGumbelScheme.SchemeName or Interop.VllmGumbelScheme.DualKeySchemeName } => Interop.VllmGumbelScheme.FromDescriptor(Descriptor, Key),
+        { Scheme: Interop.HfSynthIdScheme.SchemeName } => Interop.HfSynthIdScheme.FromDescriptor(Descriptor, Key),
         _ => throw new NotSupportedException($"Scheme '{Descriptor.Scheme}' is not supported by this release of Distill."),
     };
 

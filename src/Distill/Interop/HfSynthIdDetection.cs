@@ -16,7 +16,9 @@ internal sealed class HfSynthIdDetection
     private readonly byte[] _table;
     private readonly long[] _keys;
 
-    public HfSynthIdDetection(IReadOnlyList<long> keys, int ngramLength, int tableSize = 65536, ulong tableSeed = 0)
+    private static readonly Dictionary<(ulong Seed, int Size), byte[]> s_tables = [];
+
+    public HfSynthIdDetection(IReadOnlyList<long> keys, int ngramLength, int tableSize = 65536, ulong tableSeed = 0, int contextHistory = 1024)
     {
         if (tableSize <= 0 || (tableSize & (tableSize - 1)) != 0)
         {
@@ -25,15 +27,52 @@ internal sealed class HfSynthIdDetection
 
         _keys = [.. keys];
         NgramLength = ngramLength;
-        _table = new byte[tableSize];
-        var generator = new TorchCpuGenerator(tableSeed);
-        for (int i = 0; i < tableSize; i++)
-        {
-            _table[i] = (byte)(generator.Next32() % 2);
-        }
+        ContextHistory = contextHistory;
+        _table = SamplingTable(tableSeed, tableSize);
     }
 
     public int NgramLength { get; }
+
+    /// <summary>Gets the size of the context history of the repetition mask (the reference's <c>context_history_size</c>).</summary>
+    public int ContextHistory { get; }
+
+    /// <summary>Gets the keys, one per depth.</summary>
+    public ReadOnlySpan<long> Keys => _keys;
+
+    /// <summary>
+    /// The sampling table: <c>randint(0, 2, (size,))</c> on a torch CPU generator seeded with
+    /// <paramref name="seed"/> (<c>next32() % 2</c> in order). Shared, never written: the last few
+    /// tables drawn are kept, since every scheme of a profile uses the same one.
+    /// </summary>
+    internal static byte[] SamplingTable(ulong seed, int size)
+    {
+        lock (s_tables)
+        {
+            if (s_tables.TryGetValue((seed, size), out byte[]? cached))
+            {
+                return cached;
+            }
+        }
+
+        var table = new byte[size];
+        var generator = new TorchCpuGenerator(seed);
+        for (int i = 0; i < size; i++)
+        {
+            table[i] = (byte)(generator.Next32() % 2);
+        }
+
+        lock (s_tables)
+        {
+            if (s_tables.Count >= 8)
+            {
+                s_tables.Clear();
+            }
+
+            s_tables[(seed, size)] = table;
+        }
+
+        return table;
+    }
 
     public int Depth => _keys.Length;
 
@@ -75,7 +114,8 @@ internal sealed class HfSynthIdDetection
 
     /// <summary>
     /// Scores generated tokens: per n-gram (tokens[i .. i + n)) its g-values at every depth, the masks
-    /// (context seen before in this text: 0; at or after the first EOS: 0), and the mean and weighted-mean
+    /// (context among the previous <see cref="ContextHistory"/> contexts of this text, with the reference's
+    /// zero-filled initial history: 0; at or after the first EOS: 0), and the mean and weighted-mean
     /// scores over unmasked n-grams (weights linspace(10, 1, depth) rescaled to sum to the depth).
     /// </summary>
     public (byte[][] GValues, bool[] Repetition, bool[] Eos, double Mean, double WeightedMean, double MeanAll, double WeightedMeanAll) Score(ReadOnlySpan<int> tokens, int eosTokenId)
@@ -84,7 +124,7 @@ internal sealed class HfSynthIdDetection
         var g = new byte[count][];
         var repetition = new bool[count];
         var eos = new bool[count];
-        var seen = new HashSet<long>();
+        var history = new HfSynthIdHistory(ContextHistory);
         Span<long> keys = stackalloc long[_keys.Length];
         Span<long> context = stackalloc long[n - 1];
         int firstEos = tokens.IndexOf(eosTokenId);
@@ -103,7 +143,7 @@ internal sealed class HfSynthIdDetection
                 context[j] = ngram[j];
             }
 
-            repetition[i] = seen.Add(Hash(1, context));
+            repetition[i] = !history.CheckAndPush(Hash(1, context));
             eos[i] = firstEos < 0 || i + n - 1 < firstEos;
         }
 

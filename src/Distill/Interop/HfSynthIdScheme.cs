@@ -1,0 +1,440 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using Distill.Detection;
+using Distill.Statistics;
+
+namespace Distill.Interop;
+
+/// <summary>
+/// The <c>hf-synthid</c> compatibility profile: Hugging Face transformers' SynthID-Text
+/// (<c>SynthIDTextWatermarkLogitsProcessor</c>, <c>SynthIDTextWatermarkingConfig</c>) reproduced bit
+/// for bit on CPU, with Distill's exact detection beside the reference's own figures.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Key.</b> An integer key (<see cref="WatermarkKey.FromIntegers"/>) whose words are the
+/// reference's <c>keys</c>, one per tournament layer (the depth is their number), each read as a
+/// 64-bit two's-complement integer. A 32-byte key without words is refused.
+/// </para>
+/// <para>
+/// <b>Upstream algorithm.</b> A sampling table of <see cref="HfSynthIdOptions.TableSize"/> bits is drawn by
+/// <c>torch.randint(0, 2)</c> on a CPU generator seeded with <see cref="HfSynthIdOptions.TableSeed"/>. The
+/// hash starts at 1 and folds each value x as h = (h + x) * 6364136223846793005 + 1 modulo 2^64. The
+/// context is the last n - 1 generated tokens (zeros before the first; the prompt is never used); the
+/// key of a candidate v at depth d hashes the context, then v, then <c>keys[d]</c>, and its g-value is
+/// <c>table[key mod size]</c>. Each step: p = softmax(scores); for each depth,
+/// p = p (1 + g - sum(g p)); the output is log p. A context whose hash is among the last
+/// <see cref="HfSynthIdOptions.ContextHistory"/> hashes is left unwatermarked (its hash is pushed anyway).
+/// Detection computes the same g-values for every n-gram of the generated tokens, masks repeated
+/// contexts (a fresh history) and everything from the first EOS on, and averages them
+/// (<see cref="ScoreReference"/> returns those figures).
+/// </para>
+/// <para>
+/// <b>Distill's p-values.</b> Null model: the sampling table is drawn at random (fair bits) and the
+/// text is independent of it. Then g-values read at distinct table indices are independent fair coins,
+/// whatever the text and the keys. With deduplication (the default) each distinct index read by an
+/// unmasked n-gram counts once, across every position and depth (a lookup that hits an index already
+/// read is a copy, and dropping it keeps the test exact): <see cref="Detect"/> gives the exact
+/// P[Binomial(distinct indices, 1/2) &gt;= ones] (<see cref="DetectionStatistic.MeanGValue"/>, the score is
+/// the mean over distinct indices). <see cref="DetectWeighted"/> tests the reference's weighted sum,
+/// written over distinct indices as sum_j W_j b_j with W_j the summed layer weights of the lookups that
+/// hit index j, by a Chernoff bound (<see cref="DetectionStatistic.WeightedMeanGValue"/>; conservative;
+/// its score is the reference's weighted mean). Without deduplication every lookup counts as a trial,
+/// as the reference's mean does: lookups that collide are not independent, so that p-value is not exact.
+/// </para>
+/// <para>Instances are immutable and thread-safe; sessions and accumulators are not.</para>
+/// </remarks>
+public sealed class HfSynthIdScheme : WatermarkScheme
+{
+    /// <summary>The scheme's name in descriptors.</summary>
+    public const string SchemeName = "hf-synthid";
+
+    /// <summary>The scheme version this type implements.</summary>
+    public const int Version = 1;
+
+    /// <summary>The PRF version recorded in descriptors (the reference's hash, version 1).</summary>
+    public const int PrfVersion = 1;
+
+    internal const ulong Multiplier = 6364136223846793005UL;
+
+    private readonly long[] _keys;
+    private readonly byte[] _table;
+    private readonly double[] _weights;
+    private readonly long[] _units;
+    private readonly HfSynthIdDetection _reference;
+
+    private HfSynthIdScheme(long[] keys, HfSynthIdOptions options, SchemeDescriptor descriptor)
+    {
+        _keys = keys;
+        Options = options;
+        Descriptor = descriptor;
+        _reference = new HfSynthIdDetection(keys, options.NgramLength, options.TableSize, options.TableSeed, options.ContextHistory);
+        _table = HfSynthIdDetection.SamplingTable(options.TableSeed, options.TableSize);
+        int depth = keys.Length;
+        _units = new long[depth];
+        long totalUnits = 0;
+        for (int d = 0; d < depth; d++)
+        {
+            _units[d] = depth == 1 ? 1 : (10L * (depth - 1)) - (9L * d);
+            totalUnits += _units[d];
+        }
+
+        UnitScale = (double)depth / totalUnits;
+        UnitsPerPosition = totalUnits;
+        _weights = new double[depth];
+        for (int d = 0; d < depth; d++)
+        {
+            _weights[d] = _units[d] * UnitScale;
+        }
+    }
+
+    /// <summary>Gets the scheme's parameters.</summary>
+    public HfSynthIdOptions Options { get; }
+
+    /// <inheritdoc />
+    public override SchemeDescriptor Descriptor { get; }
+
+    /// <summary>Gets the number of tournament layers: the number of the key's words.</summary>
+    public int Depth => _keys.Length;
+
+    /// <summary>Gets the reference's layer weights, <c>linspace(10, 1, depth)</c> scaled to sum to the depth (a copy).</summary>
+    public double[] LayerWeights => (double[])_weights.Clone();
+
+    internal ReadOnlySpan<long> Keys => _keys;
+
+    internal ReadOnlySpan<byte> Table => _table;
+
+    internal int TableMask => _table.Length - 1;
+
+    /// <summary>Layer d's weight is <c>Units[d] * UnitScale</c>: integer units make weighted sums exact under merges.</summary>
+    internal ReadOnlySpan<long> Units => _units;
+
+    internal double UnitScale { get; }
+
+    /// <summary>The units of one position's lookups over every depth.</summary>
+    internal long UnitsPerPosition { get; }
+
+    /// <summary>Creates the scheme.</summary>
+    /// <param name="key">An integer key: one word per layer, the reference's <c>keys</c> as 64-bit two's complement.</param>
+    /// <param name="options">The parameters; <see cref="HfSynthIdOptions.Default"/> when <see langword="null"/>.</param>
+    /// <param name="vocabularySize">The model's vocabulary size (the logits length), at least 2.</param>
+    /// <param name="tokenizer">The tokenizer's identity, recorded in the descriptor, or <see langword="null"/>.</param>
+    /// <returns>The scheme.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="key"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is not an integer key, or has more than 1024 words.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="vocabularySize"/> is below 2.</exception>
+    public static HfSynthIdScheme Create(WatermarkKey key, HfSynthIdOptions? options, int vocabularySize, string? tokenizer = null)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (!key.IsIntegerKey)
+        {
+            throw new ArgumentException("The hf-synthid profile needs an integer key (WatermarkKey.FromIntegers) whose words are the reference's keys.", nameof(key));
+        }
+
+        ReadOnlySpan<ulong> words = key.IntegerWords;
+        if (words.Length is < 1 or > 1024)
+        {
+            throw new ArgumentException("The key must have between 1 and 1024 words (one per tournament layer).", nameof(key));
+        }
+
+        options ??= HfSynthIdOptions.Default;
+        ArgumentOutOfRangeException.ThrowIfLessThan(vocabularySize, 2);
+        var keys = new long[words.Length];
+        for (int d = 0; d < keys.Length; d++)
+        {
+            keys[d] = unchecked((long)words[d]);
+        }
+
+        var descriptor = new SchemeDescriptor
+        {
+            Scheme = SchemeName,
+            SchemeVersion = Version,
+            PrfVersion = PrfVersion,
+            VocabularySize = vocabularySize,
+            Tokenizer = tokenizer,
+            KeyId = key.KeyId,
+            HfSynthId = options,
+        };
+        return new HfSynthIdScheme(keys, options, descriptor);
+    }
+
+    /// <summary>Creates the scheme a descriptor describes.</summary>
+    /// <param name="descriptor">A descriptor whose scheme is <c>hf-synthid</c>.</param>
+    /// <param name="key">The integer key the descriptor names.</param>
+    /// <returns>The scheme.</returns>
+    /// <exception cref="ArgumentException">The descriptor is not an hf-synthid descriptor, names another key, or the key is not an integer key.</exception>
+    /// <exception cref="NotSupportedException">The descriptor's scheme or PRF version is not implemented by this release.</exception>
+    public static HfSynthIdScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key)
+    {
+        SchemeDescriptor.CheckFor(descriptor, SchemeName, Version, PrfVersion, descriptor?.HfSynthId, key);
+        return Create(key, descriptor!.HfSynthId, descriptor.VocabularySize, descriptor.Tokenizer);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The prompt is validated and counted in <see cref="WatermarkSession.Position"/> but never hashed: the reference's context holds generated tokens only.</remarks>
+    public override WatermarkSession CreateSession(ReadOnlySpan<int> prompt)
+    {
+        var session = new HfSynthIdSession(this);
+        session.Reset(prompt);
+        return session;
+    }
+
+    /// <summary>The reference's hash of a context (start 1, then each token): <c>accumulate_hash(ones, context)</c>.</summary>
+    /// <param name="context">The n - 1 context tokens, oldest first (zeros before the first generated token).</param>
+    /// <returns>The hash as a signed 64-bit integer, as torch holds it.</returns>
+    public static long ContextHash(ReadOnlySpan<int> context)
+    {
+        unchecked
+        {
+            ulong h = 1;
+            foreach (int x in context)
+            {
+                h = ((h + (ulong)(long)x) * Multiplier) + 1;
+            }
+
+            return (long)h;
+        }
+    }
+
+    /// <summary>Returns the g-value of candidate <paramref name="token"/> at layer <paramref name="depth"/> after a context with hash <paramref name="contextHash"/>.</summary>
+    /// <param name="contextHash">The context's hash (<see cref="ContextHash"/>).</param>
+    /// <param name="token">The candidate token id.</param>
+    /// <param name="depth">The layer, 0 .. <see cref="Depth"/> - 1.</param>
+    /// <returns>0 or 1.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The token or the layer is out of range.</exception>
+    public int GValue(long contextHash, int token, int depth)
+    {
+        LogitsGuard.ValidateToken(token, VocabularySize, nameof(token));
+        ArgumentOutOfRangeException.ThrowIfNegative(depth);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(depth, Depth);
+        return _table[TableIndex(NgramHash(contextHash, token), depth)];
+    }
+
+    /// <summary>
+    /// The reference's figures for generated tokens (what its mean detectors compute): per n-gram
+    /// g-values, the context-repetition and EOS masks, the mean and weighted-mean scores over unmasked
+    /// n-grams and over all n-grams. These are reported beside Distill's p-values, never instead of them.
+    /// </summary>
+    /// <param name="tokens">The generated tokens only (no prompt).</param>
+    /// <returns>The reference's figures.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary.</exception>
+    public HfSynthIdReferenceScores ScoreReference(ReadOnlySpan<int> tokens)
+    {
+        LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
+        var (g, repetition, eos, mean, weighted, meanAll, weightedAll) = _reference.Score(tokens, Options.EosTokenId);
+        var flat = new byte[g.Length * Depth];
+        int unmasked = 0;
+        for (int i = 0; i < g.Length; i++)
+        {
+            g[i].CopyTo(flat, i * Depth);
+            unmasked += repetition[i] && eos[i] ? 1 : 0;
+        }
+
+        return new HfSynthIdReferenceScores(Depth, flat, repetition, eos, unmasked, mean, weighted, meanAll, weightedAll);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Scores generated tokens only (the caller passes them; a prompt would be scored as text). The
+    /// statistic is <see cref="DetectionStatistic.MeanGValue"/>; with deduplication the p-value is the
+    /// exact P[Binomial(distinct table indices, 1/2) &gt;= ones] over the indices read by unmasked
+    /// n-grams (see the type's remarks), and <see cref="DetectionResult.ScoredTokens"/> counts the
+    /// unmasked n-grams; <see cref="DetectionResult.GreenTokens"/> is the number of ones.
+    /// </remarks>
+    public override DetectionResult Detect(ReadOnlySpan<int> tokens, DetectionOptions? options = null)
+    {
+        LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
+        var accumulator = new HfSynthIdAccumulator(this, options ?? DetectionOptions.Default);
+        accumulator.AppendValidated(tokens, default, default);
+        return accumulator.GetResult();
+    }
+
+    /// <summary>
+    /// Tests generated tokens with the reference's weighted mean g-value: the statistic is
+    /// <see cref="DetectionStatistic.WeightedMeanGValue"/>, the p-value a conservative Chernoff bound over
+    /// the distinct table indices read (each weighted by the summed layer weights of its lookups).
+    /// </summary>
+    /// <param name="tokens">The generated tokens.</param>
+    /// <param name="options">Detection options; <see cref="DetectionOptions.Default"/> when <see langword="null"/>.</param>
+    /// <returns>The counts, the weighted mean and the conservative p-value.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary.</exception>
+    public DetectionResult DetectWeighted(ReadOnlySpan<int> tokens, DetectionOptions? options = null)
+    {
+        LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
+        var accumulator = new HfSynthIdAccumulator(this, options ?? DetectionOptions.Default);
+        accumulator.AppendValidated(tokens, default, default);
+        return accumulator.GetWeightedResult();
+    }
+
+    /// <summary>Returns the weighted result (see <see cref="DetectWeighted"/>) of an accumulator of this scheme.</summary>
+    /// <param name="accumulator">An accumulator of a scheme with this descriptor.</param>
+    /// <returns>The counts, the weighted mean and the conservative p-value.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="accumulator"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="accumulator"/> is not an hf-synthid accumulator.</exception>
+    /// <exception cref="DescriptorMismatchException"><paramref name="accumulator"/> scores under another descriptor.</exception>
+    public DetectionResult GetWeightedResult(WatermarkAccumulator accumulator)
+    {
+        ArgumentNullException.ThrowIfNull(accumulator);
+        DescriptorMismatchException.ThrowIfDifferent(Descriptor, accumulator.Descriptor);
+        if (accumulator is not HfSynthIdAccumulator typed)
+        {
+            throw new ArgumentException($"A {accumulator.GetType().Name} is not an hf-synthid accumulator.", nameof(accumulator));
+        }
+
+        return typed.GetWeightedResult();
+    }
+
+    /// <inheritdoc />
+    public override WatermarkAccumulator CreateAccumulator(DetectionOptions? options = null) => new HfSynthIdAccumulator(this, options ?? DetectionOptions.Default);
+
+    /// <inheritdoc />
+    public override WatermarkAccumulator ReadAccumulator(Stream source, DetectionOptions? options = null) => HfSynthIdAccumulator.ReadFrom(source, this, options);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Each unmasked n-gram contributes, at its last token, the table indices it reads first (with
+    /// deduplication; every lookup without) and their ones. A window holding T such indices with K
+    /// ones has the exact tail P[Binomial(T, 1/2) &gt;= K], since first reads are distinct indices; the
+    /// window grid and the Bonferroni correction over every window searched are those of the other
+    /// schemes' localizers. <see cref="WatermarkedSpan.ScoredTokens"/> counts the window's n-grams and
+    /// <see cref="WatermarkedSpan.GreenTokens"/> its ones; <see cref="WatermarkedSpan.Score"/> is the
+    /// window's mean g-value over its indices.
+    /// </remarks>
+    public override LocalizationResult Localize(ReadOnlySpan<int> tokens, LocalizationOptions? options = null)
+    {
+        LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
+        options ??= LocalizationOptions.Default;
+        var trials = new int[tokens.Length];
+        var ones = new int[tokens.Length];
+        Array.Fill(trials, -1);
+        var accumulator = new HfSynthIdAccumulator(this, DetectionOptions.Default with { Deduplicate = options.Deduplicate });
+        accumulator.AppendValidated(tokens, trials, ones);
+        return LocalizeTrials(trials, ones, options);
+    }
+
+    /// <summary>The hash of an n-gram from its context's hash: one more fold, with the candidate.</summary>
+    internal static ulong NgramHash(long contextHash, int token) => unchecked((((ulong)contextHash + (ulong)(long)token) * Multiplier) + 1);
+
+    /// <summary>The table index of an n-gram at a depth: the key folded in, modulo the table size.</summary>
+    internal int TableIndex(ulong ngramHash, int depth) => unchecked((int)((((ngramHash + (ulong)_keys[depth]) * Multiplier) + 1) & (ulong)TableMask));
+
+    /// <summary>
+    /// The reference's <c>update_scores</c> in place, in torch's float32 order: <paramref name="logits"/>
+    /// becomes log p, p the tournament's distribution. Entries that were negative infinity stay so; any
+    /// other whose probability is 0 becomes <see cref="float.MinValue"/> (the reference's replacement).
+    /// The buffers hold the vocabulary size each. The logits must have a finite maximum.
+    /// </summary>
+    internal void UpdateScores(Span<float> logits, long contextHash, float[] p, byte[] g, float[] product)
+    {
+        int v = logits.Length;
+        TorchFloat32.Softmax(logits, p);
+        unchecked
+        {
+            const uint M = (uint)Multiplier;
+            uint step = M * M;
+            uint ngram0 = ((uint)contextHash * M) + 1;
+            uint mask = (uint)TableMask;
+            for (int d = 0; d < _keys.Length; d++)
+            {
+                // index(v) = ((ngram0 + v M) + key) M + 1 = start + v M^2 (mod 2^32; the table is at most 2^24).
+                uint index = ((ngram0 + (uint)_keys[d]) * M) + 1;
+                for (int i = 0; i < v; i++)
+                {
+                    byte bit = _table[(int)(index & mask)];
+                    index += step;
+                    g[i] = bit;
+                    product[i] = bit != 0 ? p[i] : 0f;
+                }
+
+                float mass = TorchFloat32.CascadeSum(product.AsSpan(0, v));
+                float lose = 1f - mass, win = 2f - mass;
+                for (int i = 0; i < v; i++)
+                {
+                    p[i] *= g[i] != 0 ? win : lose;
+                }
+            }
+        }
+
+        for (int i = 0; i < v; i++)
+        {
+            if (float.IsNegativeInfinity(logits[i]))
+            {
+                continue;
+            }
+
+            float log = TorchFloat32.Log(p[i]);
+            logits[i] = float.IsFinite(log) ? log : float.MinValue;
+        }
+    }
+
+    /// <summary>The window search over per-position (first-read indices, ones); -1 trials marks positions without an unmasked n-gram.</summary>
+    private static LocalizationResult LocalizeTrials(int[] trials, int[] ones, LocalizationOptions options)
+    {
+        var positions = new List<int>();
+        var trialPrefix = new List<long> { 0 };
+        var onesPrefix = new List<long> { 0 };
+        for (int i = 0; i < trials.Length; i++)
+        {
+            if (trials[i] >= 0)
+            {
+                positions.Add(i);
+                trialPrefix.Add(trialPrefix[^1] + trials[i]);
+                onesPrefix.Add(onesPrefix[^1] + ones[i]);
+            }
+        }
+
+        int n = positions.Count;
+        if (n < options.MinimumWindow)
+        {
+            return new LocalizationResult([], 0, n, options.Alpha);
+        }
+
+        List<int> lengths = BinomialLocalizer.WindowLengths(n, options);
+        long windows = 0;
+        foreach (int length in lengths)
+        {
+            windows += BinomialLocalizer.WindowStarts(n, length);
+        }
+
+        double logThreshold = Math.Log(options.Alpha) - Math.Log(windows);
+        var candidates = new List<(double LogP, int Start, int Length)>();
+        foreach (int length in lengths)
+        {
+            int stride = Math.Max(1, length / 4);
+            long count = BinomialLocalizer.WindowStarts(n, length);
+            for (long w = 0; w < count; w++)
+            {
+                int start = w == count - 1 ? n - length : (int)(w * stride);
+                long t = trialPrefix[start + length] - trialPrefix[start];
+                long k = onesPrefix[start + length] - onesPrefix[start];
+                if (2 * k <= t)
+                {
+                    continue;
+                }
+
+                double logP = Binomial.LogUpperTail(k, t, 0.5);
+                if (logP <= logThreshold)
+                {
+                    candidates.Add((logP, start, length));
+                }
+            }
+        }
+
+        var spans = new List<WatermarkedSpan>();
+        double log10Windows = Math.Log10(windows);
+        foreach (var (logP, start, length) in ScoreLocalizer.SelectDisjoint(candidates, options.MaximumSpans))
+        {
+            int end = start + length;
+            long t = trialPrefix[end] - trialPrefix[start];
+            long k = onesPrefix[end] - onesPrefix[start];
+            double log10P = logP / Math.Log(10.0);
+            spans.Add(new WatermarkedSpan(positions[start], positions[end - 1] + 1, length, k, Math.Min(0.0, log10P + log10Windows), log10P)
+            {
+                Score = (double)k / t,
+            });
+        }
+
+        return new LocalizationResult(spans, windows, n, options.Alpha);
+    }
+}
