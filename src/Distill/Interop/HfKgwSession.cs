@@ -115,7 +115,7 @@ internal sealed class HfKgwSession : WatermarkSession
             int last = logits.Length - 8;
             for (; i <= last; i += 8)
             {
-                int byteBits = (int)(bits[i >> 6] >> (i & 63)) & 0xFF;
+                int byteBits = (int)((bits[i >> 6] >> (i & 63)) & 0xFF);
                 if (byteBits == 0)
                 {
                     continue;

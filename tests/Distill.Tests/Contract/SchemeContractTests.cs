@@ -327,7 +327,7 @@ public abstract class SchemeContractTests
         string path = Path.Combine(Path.GetTempPath(), $"distill-contract-{SchemeName}-{Guid.NewGuid():N}.distill");
         try
         {
-            new WatermarkProfile(scheme.Descriptor, TestData.FixedKey).Save(path);
+            new WatermarkProfile(scheme.Descriptor, SchemeKey(TestData.FixedKey)).Save(path);
             WatermarkScheme loaded = FromProfile(WatermarkProfile.Load(path));
             Assert.Equal(scheme.GetType(), loaded.GetType());
             Assert.Equal(scheme.Descriptor.Hash, loaded.Descriptor.Hash);
