@@ -45,7 +45,11 @@ internal sealed class HfKgwGreenLists
         Capacity = capacity > 0 ? capacity : (int)Math.Clamp(MemoryBudgetBytes / (Words * 8L), 16, Math.Max(16, vocabularySize));
         _map = new ConcurrentDictionary<uint, Entry>(Environment.ProcessorCount, Math.Min(Capacity, 1024));
         _ring = new Entry?[Capacity];
+        Multipliers = TorchCpuGenerator.FastModMultipliers(vocabularySize, greenListSize);
     }
+
+    /// <summary>Gets the division-free remainder multipliers of the first G Fisher-Yates steps of randperm(V).</summary>
+    public ulong[] Multipliers { get; }
 
     public int VocabularySize { get; }
 
@@ -134,12 +138,12 @@ internal sealed class HfKgwGreenLists
         }
     }
 
-    private static void Draw(ulong seed, Span<ulong> bits, Scratch scratch)
+    private void Draw(ulong seed, Span<ulong> bits, Scratch scratch)
     {
         bits.Clear();
         scratch.Generator.Seed(seed);
         Span<int> green = scratch.Green;
-        scratch.Generator.RandPermPrefix(scratch.Identity, green, scratch.Targets);
+        scratch.Generator.RandPermPrefix(scratch.Identity, green, scratch.Targets, Multipliers);
         foreach (int id in green)
         {
             bits[id >> 6] |= 1UL << id;

@@ -73,7 +73,7 @@ internal sealed class HfKgwSession : WatermarkSession
             else
             {
                 _generator!.Seed(seed);
-                _candidateGreen[i] = _generator.PermutationPrefixContains(n, g, candidate);
+                _candidateGreen[i] = _generator.PermutationPrefixContains(n, g, candidate, _scheme.GreenLists.Multipliers);
             }
         }
 

@@ -329,10 +329,27 @@ public sealed class HfKgwSchemeTests
             all &= new TorchCpuGenerator(generatorSeed).PermutationPrefixContains(n, g, value) == prefix.Contains(value);
         }
 
+        ulong[] multipliers = TorchCpuGenerator.FastModMultipliers(n, g);
+        for (int value = 0; value < n; value++)
+        {
+            all &= new TorchCpuGenerator(generatorSeed).PermutationPrefixContains(n, g, value, multipliers) == prefix.Contains(value);
+        }
+
         var identity = Enumerable.Range(0, n).ToArray();
         var drawn = new int[g];
         new TorchCpuGenerator(generatorSeed).RandPermPrefix(identity, drawn, new int[g]);
-        return (all && drawn.SequenceEqual(full.Take(g)) && identity.SequenceEqual(Enumerable.Range(0, n))).Label($"n {n}, g {g}");
+        var fast = new int[g];
+        new TorchCpuGenerator(generatorSeed).RandPermPrefix(identity, fast, new int[g], multipliers);
+        return (all && drawn.SequenceEqual(full.Take(g)) && fast.SequenceEqual(drawn) && identity.SequenceEqual(Enumerable.Range(0, n))).Label($"n {n}, g {g}");
+    }
+
+    [Property(MaxTest = 300, Replay = "(161803,3989)")]
+    public Property Fast_remainders_are_exact(uint x, int seed)
+    {
+        var random = new Random(seed);
+        uint d = random.Next(3) switch { 0 => (uint)random.Next(1, 64), 1 => (uint)random.Next(1, 1 << 27), _ => (uint)random.NextInt64(1, uint.MaxValue) };
+        ulong multiplier = unchecked((ulong.MaxValue / d) + 1);
+        return (TorchCpuGenerator.FastMod(x, multiplier, d) == x % d && TorchCpuGenerator.FastMod(uint.MaxValue, multiplier, d) == uint.MaxValue % d).Label($"x {x}, d {d}");
     }
 
     [Fact]
