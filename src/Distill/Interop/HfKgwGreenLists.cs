@@ -88,6 +88,20 @@ internal sealed class HfKgwGreenLists
         return Insert(key);
     }
 
+    /// <summary>Gets a cached green list without drawing one (and without allocating); false when the seed's list is not cached.</summary>
+    public bool TryGet(ulong seed, out ulong[] bits)
+    {
+        if (_map.TryGetValue(unchecked((uint)seed), out Entry? entry))
+        {
+            entry.Referenced = 1;
+            bits = entry.Bits;
+            return true;
+        }
+
+        bits = [];
+        return false;
+    }
+
     /// <summary>Draws the green list of a seed into <paramref name="bits"/> (cleared first) without touching the cache.</summary>
     public void Draw(ulong seed, Span<ulong> bits)
     {

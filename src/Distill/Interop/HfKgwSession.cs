@@ -10,7 +10,9 @@ namespace Distill.Interop;
 /// The per-request state of an <see cref="HfKgwScheme"/>: the reference processor's step on the whole
 /// input (prompt included). LeftHash adds the bias to the cached green list of <c>key * last_token</c>
 /// in one vectorized pass; SelfHash tests the 40 highest-scoring candidates (ties: the lower id first),
-/// each against its own seed, by following the candidate through the first G Fisher-Yates steps.
+/// each against its own seed: one read when the seed's list is cached, else by following the candidate
+/// through the first G Fisher-Yates steps (allocation-free; drawing and caching whole lists instead,
+/// <see cref="SelfHashUsesCache"/>, measured faster when seeds recur but allocates each new list).
 /// </summary>
 [SkipLocalsInit]
 internal sealed class HfKgwSession : WatermarkSession
@@ -69,6 +71,11 @@ internal sealed class HfKgwSession : WatermarkSession
             if (SelfHashUsesCache)
             {
                 _candidateGreen[i] = _scheme.GreenLists.IsGreen(seed, candidate);
+            }
+            else if (_scheme.GreenLists.TryGet(seed, out ulong[] bits))
+            {
+                // A list already cached (by detection, or by a session that draws whole lists) costs one read.
+                _candidateGreen[i] = (bits[candidate >> 6] & (1UL << candidate)) != 0;
             }
             else
             {
