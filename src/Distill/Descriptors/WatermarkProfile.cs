@@ -61,6 +61,7 @@ public sealed class WatermarkProfile
         { Scheme: Unigram.UnigramScheme.SchemeName } => Unigram.UnigramScheme.FromDescriptor(Descriptor, Key),
         { Scheme: SynthId.SynthIdScheme.SchemeName } => SynthId.SynthIdScheme.FromDescriptor(Descriptor, Key),
         { Scheme: Gumbel.GumbelScheme.SchemeName } => Gumbel.GumbelScheme.FromDescriptor(Descriptor, Key),
+        { Scheme: Interop.HfKgwScheme.SchemeName } => Interop.HfKgwScheme.FromDescriptor(Descriptor, Key),
         { Scheme: Fingerprinting.FingerprintScheme.SchemeName } => Fingerprinting.FingerprintScheme.FromDescriptor(Descriptor, Key),
         { Scheme: Interop.VllmGumbelScheme.SchemeName or Interop.VllmGumbelScheme.DualKeySchemeName } => Interop.VllmGumbelScheme.FromDescriptor(Descriptor, Key),
         { Scheme: Interop.HfSynthIdScheme.SchemeName } => Interop.HfSynthIdScheme.FromDescriptor(Descriptor, Key),

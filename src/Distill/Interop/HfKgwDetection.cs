@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using Distill.Statistics;
 
 namespace Distill.Interop;
@@ -10,16 +9,33 @@ namespace Distill.Interop;
 /// token is in the green list of the n-gram's seed; <c>z = (G - gamma T) / sqrt(T gamma (1 - gamma))</c>,
 /// watermarked when z &gt; 3. The reference counts repeated n-grams again whatever its flag says;
 /// <c>deduplicate</c> gives true tuple deduplication. Beside z: Distill's exact binomial p-value.
-/// Green lists are cached per seed (LeftHash has at most V distinct seeds).
+/// Seeds follow the reference's formulas with big integers; green lists come from a
+/// <see cref="HfKgwGreenLists"/> cache (LeftHash has at most V distinct seeds). Thread-safe.
 /// </summary>
-internal sealed class HfKgwDetection(HfKgwSeeding seeding, int vocabularySize, double gamma, bool selfHash, int contextWidth)
+internal sealed class HfKgwDetection
 {
-    private readonly Dictionary<ulong, bool[]> _greenLists = [];
-    private readonly int[] _permutation = new int[vocabularySize];
-    private readonly int _size = HfKgwSeeding.GreenListSize(vocabularySize, gamma);
+    private readonly HfKgwSeeding _seeding;
+    private readonly HfKgwGreenLists _greenLists;
+    private readonly double _gamma;
+    private readonly bool _selfHash;
+    private readonly int _contextWidth;
+
+    public HfKgwDetection(HfKgwSeeding seeding, int vocabularySize, double gamma, bool selfHash, int contextWidth)
+        : this(seeding, new HfKgwGreenLists(vocabularySize, HfKgwSeeding.GreenListSize(vocabularySize, gamma)), gamma, selfHash, contextWidth)
+    {
+    }
+
+    public HfKgwDetection(HfKgwSeeding seeding, HfKgwGreenLists greenLists, double gamma, bool selfHash, int contextWidth)
+    {
+        _seeding = seeding;
+        _greenLists = greenLists;
+        _gamma = gamma;
+        _selfHash = selfHash;
+        _contextWidth = contextWidth;
+    }
 
     /// <summary>Gets the null green probability as the reference draws it: (int)(V gamma) / V.</summary>
-    public double EffectiveGamma => (double)_size / vocabularySize;
+    public double EffectiveGamma => (double)_greenLists.GreenListSize / _greenLists.VocabularySize;
 
     public (int Scored, int Green, double ZScore, bool Watermarked, double Log10PValue) Detect(ReadOnlySpan<int> tokens, int? bosTokenId, bool deduplicate)
     {
@@ -28,7 +44,7 @@ internal sealed class HfKgwDetection(HfKgwSeeding seeding, int vocabularySize, d
             tokens = tokens[1..];
         }
 
-        int n = selfHash ? contextWidth : contextWidth + 1;
+        int n = _selfHash ? _contextWidth : _contextWidth + 1;
         var seen = new ContextTupleSet();
         Span<long> tuple = stackalloc long[n];
         int scored = 0, green = 0;
@@ -45,31 +61,16 @@ internal sealed class HfKgwDetection(HfKgwSeeding seeding, int vocabularySize, d
                 continue;
             }
 
-            ulong seed = HfKgwSeeding.GeneratorSeed(selfHash ? seeding.SelfHashRawSeed(gram) : seeding.LeftHashRawSeed(gram[^2]));
+            ulong seed = HfKgwSeeding.GeneratorSeed(_selfHash ? _seeding.SelfHashRawSeed(gram) : _seeding.LeftHashRawSeed(gram[^2]));
             scored++;
-            green += GreenList(seed)[gram[^1]] ? 1 : 0;
+            green += _greenLists.IsGreen(seed, gram[^1]) ? 1 : 0;
         }
 
-        double z = scored == 0 ? 0 : (green - (gamma * scored)) / Math.Sqrt(scored * gamma * (1 - gamma));
+        double z = scored == 0 ? 0 : (green - (_gamma * scored)) / Math.Sqrt(scored * _gamma * (1 - _gamma));
         double log10 = scored == 0 ? 0 : Binomial.Log10UpperTail(green, scored, EffectiveGamma);
         return (scored, green, z, z > 3.0, log10);
     }
 
-    private bool[] GreenList(ulong seed)
-    {
-        if (!_greenLists.TryGetValue(seed, out bool[]? list))
-        {
-            var ids = new int[_size];
-            HfKgwSeeding.GreenList(seed, vocabularySize, _permutation, ids);
-            list = new bool[vocabularySize];
-            foreach (int id in ids)
-            {
-                list[id] = true;
-            }
-
-            _greenLists[seed] = list;
-        }
-
-        return list;
-    }
+    /// <summary>The reference's p-value of a z-score: <c>1 - 0.5 (1 + sign(z) (1 - exp(-2 z^2 / pi)))</c>, a rough approximation of the normal tail.</summary>
+    public static double ReferencePValue(double z) => 1 - (0.5 * (1 + (Math.Sign(z) * (1 - Math.Exp(-2 * z * z / Math.PI)))));
 }

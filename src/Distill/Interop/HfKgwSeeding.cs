@@ -20,13 +20,29 @@ internal sealed class HfKgwSeeding
 
     private readonly int[]? _table;
 
-    public HfKgwSeeding(ulong hashingKey, bool selfHash)
+    /// <summary>Creates the seeding of a hashing key.</summary>
+    /// <param name="hashingKey">The reference's hashing key.</param>
+    /// <param name="selfHash">Whether to draw SelfHash's fixed table.</param>
+    /// <param name="tableLength">
+    /// How much of the table to draw: the first entries of <c>randperm(1_000_003)</c> (forward
+    /// Fisher-Yates fixes position i at step i, so a prefix is exact). Token ids below it index the
+    /// table directly; a vocabulary of V ids needs min(V, 1_000_003).
+    /// </param>
+    public HfKgwSeeding(ulong hashingKey, bool selfHash, int tableLength = TableSize)
     {
         HashingKey = hashingKey;
         if (selfHash)
         {
-            _table = new int[TableSize];
-            new TorchCpuGenerator(hashingKey).RandPerm(_table);
+            _table = new int[Math.Clamp(tableLength, 1, TableSize)];
+            var generator = new TorchCpuGenerator(hashingKey);
+            if (_table.Length == TableSize)
+            {
+                generator.RandPerm(_table);
+            }
+            else
+            {
+                DrawTablePrefix(generator, _table);
+            }
         }
     }
 
@@ -64,6 +80,50 @@ internal sealed class HfKgwSeeding
         }
     }
 
+    /// <summary>
+    /// SelfHash's generator seed over <paramref name="window"/> (ids below the drawn table's length):
+    /// <see cref="GeneratorSeed(BigInteger)"/> of <see cref="SelfHashRawSeed"/> without big integers.
+    /// </summary>
+    public ulong SelfHashGeneratorSeed(ReadOnlySpan<int> window)
+    {
+        int[] table = _table!;
+        unchecked
+        {
+            long key = (long)HashingKey;
+            long b = table[Index(window[^1])] + 1L;
+            long kb = key * b;
+            long minimum = long.MaxValue;
+            foreach (int t in window)
+            {
+                minimum = Math.Min(minimum, kb * (table[Index(t)] + 1L));
+            }
+
+            return SignedGeneratorSeed(minimum);
+        }
+    }
+
+    private static int Index(int token) => token >= TableSize ? token % TableSize : token;
+
+    /// <summary>The floor modulo by 2^64 - 1 of a signed 64-bit raw seed: itself when non-negative, else its two's complement minus one.</summary>
+    public static ulong SignedGeneratorSeed(long raw) => unchecked(raw >= 0 ? (ulong)raw : (ulong)raw - 1UL);
+
+    /// <summary>LeftHash's generator seed: the exact product key * token modulo 2^64 - 1 (2^64 is 1 modulo 2^64 - 1), without big integers.</summary>
+    public static ulong LeftHashGeneratorSeed(ulong hashingKey, int lastToken)
+    {
+        unchecked
+        {
+            UInt128 product = (UInt128)hashingKey * (uint)lastToken;
+            ulong lo = (ulong)product, hi = (ulong)(product >> 64);
+            ulong sum = lo + hi;
+            if (sum < lo)
+            {
+                sum++;
+            }
+
+            return sum == Modulus ? 0UL : sum;
+        }
+    }
+
     /// <summary>The value given to <c>manual_seed</c>: the floor modulo of the raw seed by 2^64 - 1.</summary>
     public static ulong GeneratorSeed(BigInteger raw)
     {
@@ -81,6 +141,25 @@ internal sealed class HfKgwSeeding
 
         new TorchCpuGenerator(generatorSeed).RandPerm(permutationBuffer);
         permutationBuffer[..destination.Length].CopyTo(destination);
+    }
+
+    // The first entries of randperm(TableSize), keeping only the displaced entries beyond the prefix.
+    private static void DrawTablePrefix(TorchCpuGenerator generator, int[] prefix)
+    {
+        var displaced = new System.Collections.Generic.Dictionary<int, int>();
+        for (int i = 0; i < prefix.Length; i++)
+        {
+            int j = i + (int)(generator.Next32() % (uint)(TableSize - i));
+            int atI = displaced.Remove(i, out int v) ? v : i;
+            if (j == i)
+            {
+                prefix[i] = atI;
+                continue;
+            }
+
+            prefix[i] = displaced.TryGetValue(j, out int w) ? w : j;
+            displaced[j] = atI;
+        }
     }
 
     /// <summary>The green list size of the reference: <c>int(V * gamma)</c>.</summary>
