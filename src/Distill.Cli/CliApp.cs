@@ -34,6 +34,11 @@ internal static class CliApp
                       vllm-gumbel --vllm-key K [--context-width W] [--look-back N] [--legacy-mapping]
                       vllm-dual-key-gumbel --vllm-key K [--alpha A] (and the same options)
                                 (vLLM's Gumbel-max watermark; K an unsigned 64-bit integer)
+                      hf-kgw    --hashing-key K [--gamma G] [--bias B] [--seeding lefthash|selfhash]
+                                [--context-width H]   (transformers' KGW; its example key 15485863)
+                      hf-synthid --keys K1,K2,... [--ngram-len N] [--table-size S] [--table-seed T]
+                                [--context-history N] [--eos ID] [--skip-first-ngram-calls]
+                                (transformers' SynthID-Text; one key per tournament layer)
           generate  --key FILE (--prompt TEXT | --prompts FILE) [--max-tokens N] [--temperature T]
                     [--top-p P] [--top-k K] [--seed N] [--tenant ID] [--no-watermark] [--json]
                     Continue prompts with the built-in language model, watermarked with the profile.

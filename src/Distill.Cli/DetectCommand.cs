@@ -71,7 +71,8 @@ internal static class DetectCommand
                         DetectionResult d = context.Scheme.Detect(ids, options);
                         LocalizationResult located = context.Scheme.Localize(ids, localization);
                         var spans = located.Spans.Select(span => new OutputSpan(span, null, null)).ToList();
-                        stdout.WriteLine(json ? ToJson(document.Id, d, spans, located.WindowsSearched, alpha, context.Scheme.Descriptor.Scheme) : ToHuman(document.Id, d, spans, located.WindowsSearched, alpha));
+                        Reference? reference = ReferenceFigures(context.Scheme, ids, options.Deduplicate);
+                        stdout.WriteLine(json ? ToJson(document.Id, d, spans, located.WindowsSearched, alpha, context.Scheme.Descriptor.Scheme, reference) : ToHuman(document.Id, d, spans, located.WindowsSearched, alpha, reference));
                     }
                     else
                     {
@@ -82,7 +83,8 @@ internal static class DetectCommand
 
                         TextDetectionResult result = new TextDetector(context.Scheme, context.Tokenizer).Detect(document.Text!, options, localization);
                         var spans = result.Spans.Select(span => new OutputSpan(span.Tokens, span.Characters, Preview(result.Tokens.OriginalText, span.Characters))).ToList();
-                        stdout.WriteLine(json ? ToJson(document.Id, result.Detection, spans, result.WindowsSearched, alpha, context.Scheme.Descriptor.Scheme) : ToHuman(document.Id, result.Detection, spans, result.WindowsSearched, alpha));
+                        Reference? reference = ReferenceFigures(context.Scheme, result.Tokens.Ids.Span, options.Deduplicate);
+                        stdout.WriteLine(json ? ToJson(document.Id, result.Detection, spans, result.WindowsSearched, alpha, context.Scheme.Descriptor.Scheme, reference) : ToHuman(document.Id, result.Detection, spans, result.WindowsSearched, alpha, reference));
                     }
                 }
                 catch (ArgumentException ex)
@@ -117,6 +119,28 @@ internal static class DetectCommand
         }
 
         return context.WithScheme(new WatermarkProfile(context.Profile.Descriptor with { HfSynthId = synthId with { EosTokenId = eos } }, context.Profile.Key).CreateScheme());
+    }
+
+    /// <summary>The other stack's own figures, printed beside Distill's p-value for a compatibility profile.</summary>
+    private sealed record Reference(string Name, double Score, int Scored, double? Log10PValue, double? ZScore, bool? Watermarked);
+
+    private static Reference? ReferenceFigures(WatermarkScheme scheme, ReadOnlySpan<int> ids, bool deduplicate)
+    {
+        switch (scheme)
+        {
+            case Interop.VllmGumbelScheme vllm:
+                Interop.VllmReferenceResult v = vllm.DetectReference(ids, deduplicate);
+                return new Reference("vLLM", v.Score, checked((int)v.ScoredTokens), v.Log10PValue, null, v.IsWatermarked);
+            case Interop.HfKgwScheme kgw:
+                // The reference's detector as transformers runs it (the leading BOS, if any, was already stripped by --bos).
+                Interop.HfKgwReferenceResult k = kgw.DetectReference(ids, null, ignoreRepeatedNgrams: false);
+                return new Reference("transformers", k.GreenCount, k.ScoredNgrams, Math.Log10(Math.Max(k.PValue, double.Epsilon)), k.ZScore, k.Watermarked);
+            case Interop.HfSynthIdScheme synthId:
+                Interop.HfSynthIdReferenceScores r = synthId.ScoreReference(ids);
+                return new Reference("SynthID-Text (mean score)", r.MeanScore, r.UnmaskedNgrams, null, null, null);
+            default:
+                return null;
+        }
     }
 
     private static int[] StripBos(int[] ids, int? bos) => bos is { } b && ids.Length > 0 && ids[0] == b ? ids[1..] : ids;
@@ -295,7 +319,7 @@ internal static class DetectCommand
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static string ToHuman(JsonElement id, DetectionResult d, IReadOnlyList<OutputSpan> spans, long windowsSearched, double alpha)
+    private static string ToHuman(JsonElement id, DetectionResult d, IReadOnlyList<OutputSpan> spans, long windowsSearched, double alpha, Reference? reference)
     {
         string name = id.ValueKind == JsonValueKind.String ? id.GetString()! : id.GetRawText();
         var s = new StringBuilder();
@@ -310,6 +334,15 @@ internal static class DetectCommand
             ? $"{d.GreenTokens} of {d.ScoredTokens} scored tokens green (expected {d.Gamma * d.ScoredTokens:F1})"
             : $"{StatisticName(d.Statistic)} {d.Score:G6} over {d.ScoredTokens} scored tokens";
         s.Append(CultureInfo.InvariantCulture, $"  p = {FormatP(d.Log10PValue)} (alpha {alpha:G3}); {evidence}, z = {d.ZScore:F2}; {d.TokenCount} tokens, {d.SkippedRepeated} repeated, {d.SkippedPrefix} without context");
+        if (reference is not null)
+        {
+            s.AppendLine();
+            s.Append(string.Create(CultureInfo.InvariantCulture, $"  reference ({reference.Name}): score {reference.Score:G6} over {reference.Scored}"));
+            s.Append(reference.ZScore is { } z ? string.Create(CultureInfo.InvariantCulture, $", z = {z:F2}") : "");
+            s.Append(reference.Log10PValue is { } lp ? $", its p = {FormatP(lp)}" : "");
+            s.Append(reference.Watermarked is { } w ? $", its verdict: {(w ? "watermarked" : "not watermarked")}" : "");
+        }
+
         foreach (OutputSpan span in spans)
         {
             s.AppendLine();
@@ -351,7 +384,7 @@ internal static class DetectCommand
         return string.Create(CultureInfo.InvariantCulture, $"{mantissa:F2}e{exponent:F0}");
     }
 
-    private static string ToJson(JsonElement id, DetectionResult d, IReadOnlyList<OutputSpan> spans, long windowsSearched, double alpha, string scheme)
+    private static string ToJson(JsonElement id, DetectionResult d, IReadOnlyList<OutputSpan> spans, long windowsSearched, double alpha, string scheme, Reference? reference)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
@@ -379,6 +412,30 @@ internal static class DetectCommand
             w.WriteNumber("log10PValue", d.Log10PValue);
             w.WriteNumber("alpha", alpha);
             w.WriteBoolean("watermarked", d.IsSignificant(alpha));
+            if (reference is not null)
+            {
+                w.WriteStartObject("reference");
+                w.WriteString("name", reference.Name);
+                w.WriteNumber("score", reference.Score);
+                w.WriteNumber("scored", reference.Scored);
+                if (reference.ZScore is { } z)
+                {
+                    w.WriteNumber("zScore", z);
+                }
+
+                if (reference.Log10PValue is { } lp)
+                {
+                    w.WriteNumber("log10PValue", lp);
+                }
+
+                if (reference.Watermarked is { } verdict)
+                {
+                    w.WriteBoolean("watermarked", verdict);
+                }
+
+                w.WriteEndObject();
+            }
+
             w.WriteNumber("windowsSearched", windowsSearched);
             w.WriteStartArray("spans");
             foreach (OutputSpan span in spans)

@@ -21,12 +21,13 @@ internal static class KeygenCommand
         "variants", "depth", "top-k", "context-history", "key-length", "block-length", "edit-penalty",
         "identity-share", "tardos-length", "design-colluders",
         "vocab-size", "vllm-key", "alpha", "look-back",
+        "hashing-key", "bias", "keys", "ngram-len", "table-size", "table-seed", "eos",
     ];
 
-    private static readonly HashSet<string> s_flags = ["force", "legacy-mapping"];
+    private static readonly HashSet<string> s_flags = ["force", "legacy-mapping", "skip-first-ngram-calls"];
 
     /// <summary>The compatibility profiles: keys are the other stack's integers, the tokenizer is the model's (any name).</summary>
-    internal static readonly string[] InteropSchemes = [Interop.VllmGumbelScheme.SchemeName, Interop.VllmGumbelScheme.DualKeySchemeName];
+    internal static readonly string[] InteropSchemes = [Interop.VllmGumbelScheme.SchemeName, Interop.VllmGumbelScheme.DualKeySchemeName, Interop.HfKgwScheme.SchemeName, Interop.HfSynthIdScheme.SchemeName];
 
     /// <summary>The schemes keygen can create, in the order the usage text lists them.</summary>
     internal static readonly string[] Schemes = [KgwScheme.SchemeName, UnigramScheme.SchemeName, GumbelScheme.SchemeName, SynthIdScheme.SchemeName, ExpEditScheme.SchemeName, FingerprintScheme.SchemeName, .. InteropSchemes];
@@ -132,6 +133,35 @@ internal static class KeygenCommand
                     LegacyTokenMapping = a.Has("legacy-mapping"),
                 };
                 return (key, Interop.VllmGumbelScheme.Create(key, options, vocabularySize, tokenizer));
+            case Interop.HfKgwScheme.SchemeName:
+                OnlyInterop(a, scheme, ["hashing-key", "gamma", "bias", "seeding", "context-width"]);
+                WatermarkKey hashingKey = WatermarkKey.FromIntegers([ParseUInt64(a.Require("hashing-key"), "hashing-key")]);
+                var kgw = new Interop.HfKgwOptions
+                {
+                    Gamma = a.GetDouble("gamma", Interop.HfKgwOptions.Default.Gamma),
+                    Bias = a.GetDouble("bias", Interop.HfKgwOptions.Default.Bias),
+                    Seeding = (a.Get("seeding") ?? "lefthash").ToLowerInvariant() switch
+                    {
+                        "lefthash" => KgwSeeding.LeftHash,
+                        "selfhash" => KgwSeeding.SelfHash,
+                        var other => throw new UsageException($"--seeding '{other}' is not one of lefthash, selfhash."),
+                    },
+                    ContextWidth = a.GetInt("context-width", Interop.HfKgwOptions.Default.ContextWidth),
+                };
+                return (hashingKey, Interop.HfKgwScheme.Create(hashingKey, kgw, vocabularySize, tokenizer));
+            case Interop.HfSynthIdScheme.SchemeName:
+                OnlyInterop(a, scheme, ["keys", "ngram-len", "table-size", "table-seed", "context-history", "eos", "skip-first-ngram-calls"]);
+                WatermarkKey keys = WatermarkKey.FromIntegers(ParseKeyList(a.Require("keys")));
+                var synthId = new Interop.HfSynthIdOptions
+                {
+                    NgramLength = a.GetInt("ngram-len", Interop.HfSynthIdOptions.Default.NgramLength),
+                    TableSize = a.GetInt("table-size", Interop.HfSynthIdOptions.Default.TableSize),
+                    TableSeed = a.Has("table-seed") ? ParseUInt64(a.Get("table-seed")!, "table-seed") : 0,
+                    ContextHistory = a.GetInt("context-history", Interop.HfSynthIdOptions.Default.ContextHistory),
+                    EosTokenId = a.GetInt("eos", -1, -1, int.MaxValue),
+                    SkipFirstNgramCalls = a.Has("skip-first-ngram-calls"),
+                };
+                return (keys, Interop.HfSynthIdScheme.Create(keys, synthId, vocabularySize, tokenizer));
             default:
                 throw new UsageException($"--scheme '{scheme}' is not supported (supported: {string.Join(", ", Schemes)}).");
         }
@@ -147,6 +177,26 @@ internal static class KeygenCommand
                 throw new UsageException($"--{name} does not apply to --scheme {scheme} (its parameters: --{string.Join(", --", allowed)}).");
             }
         }
+    }
+
+    /// <summary>SynthID's keys: comma-separated integers (Python ints, taken as 64-bit two's complement).</summary>
+    private static ulong[] ParseKeyList(string text)
+    {
+        string[] parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var words = new ulong[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (long.TryParse(parts[i], System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out long signed))
+            {
+                words[i] = unchecked((ulong)signed);
+            }
+            else if (!ulong.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out words[i]))
+            {
+                throw new UsageException($"--keys must be comma-separated 64-bit integers; '{parts[i]}' is not one.");
+            }
+        }
+
+        return words;
     }
 
     /// <summary>An unsigned 64-bit integer option, decimal or 0x hexadecimal.</summary>

@@ -11,26 +11,56 @@ public sealed class InteropCommandTests() : CliTestBase("distill-cli-interop-")
 {
     private const int Vocabulary = 32000;
 
-    [Fact]
-    public void A_vllm_profile_generates_text_that_detect_finds()
+    [Theory]
+    [InlineData("vllm-gumbel", "vLLM", "--vllm-key", "15726070495360670683")]
+    [InlineData("vllm-dual-key-gumbel", "vLLM", "--vllm-key", "42")]
+    [InlineData("hf-kgw", "transformers", "--hashing-key", "15485863")]
+    [InlineData("hf-synthid", "SynthID-Text (mean score)", "--keys", "654,400,836,123,340,443,597,160,57,29,590,639,13,715,468,990,966,226,324,585,118,504,421,521,129,669,732,225,90,960")]
+    public void A_compatibility_profile_generates_text_that_detect_finds(string scheme, string reference, string keyOption, string keyValue)
     {
-        string key = Path.Combine(Dir, "vllm.distill");
-        var (code, output, err) = Run("keygen", "--out", key, "--scheme", "vllm-gumbel", "--vllm-key", "15726070495360670683");
+        string key = Path.Combine(Dir, $"{scheme}.distill");
+        var (code, output, err) = Run("keygen", "--out", key, "--scheme", scheme, keyOption, keyValue);
         Assert.True(code == 0, err);
-        Assert.Contains("vllm-gumbel v1", output);
+        Assert.Contains($"{scheme} v1", output);
         WatermarkProfile profile = WatermarkProfile.Load(key);
         Assert.True(profile.Key.IsIntegerKey);
 
         (code, output, err) = Run("generate", "--key", key, "--prompt", "The jury said that the election", "--max-tokens", "120", "--seed", "3", "--json");
         Assert.True(code == 0, err);
         string text = JsonDocument.Parse(output.Trim().Split('\n')[0]).RootElement.GetProperty("text").GetString()!;
-        string input = Path.Combine(Dir, "vllm.txt");
+        string input = Path.Combine(Dir, $"{scheme}.txt");
         File.WriteAllText(input, text);
         (code, output, err) = Run("detect", "--key", key, input, "--json", "--alpha", "0.01");
         Assert.True(code == 0, err);
         JsonElement result = JsonDocument.Parse(output).RootElement;
-        Assert.Equal("vllm-gumbel", result.GetProperty("scheme").GetString());
+        Assert.Equal(scheme, result.GetProperty("scheme").GetString());
         Assert.True(result.GetProperty("watermarked").GetBoolean(), output);
+        Assert.Equal(reference, result.GetProperty("reference").GetProperty("name").GetString());
+        if (result.GetProperty("reference").TryGetProperty("watermarked", out JsonElement verdict))
+        {
+            Assert.True(verdict.GetBoolean(), output);
+        }
+
+        (code, output, _) = Run("detect", "--key", key, input);
+        Assert.Equal(0, code);
+        Assert.Contains($"reference ({reference})", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Keygen_refuses_bad_compatibility_parameters()
+    {
+        string path = Path.Combine(Dir, "x.distill");
+        Assert.Equal(2, Run("keygen", "--out", path, "--scheme", "hf-kgw").Code);
+        Assert.Equal(2, Run("keygen", "--out", path, "--scheme", "hf-kgw", "--hashing-key", "1", "--seeding", "minhash").Code);
+        Assert.Equal(2, Run("keygen", "--out", path, "--scheme", "hf-kgw", "--hashing-key", "1", "--keys", "1,2").Code);
+        Assert.Equal(2, Run("keygen", "--out", path, "--scheme", "hf-synthid", "--keys", "1,x").Code);
+        Assert.Equal(2, Run("keygen", "--out", path, "--scheme", "hf-synthid", "--keys", "1,2", "--table-size", "1000").Code);
+        Assert.Equal(2, Run("keygen", "--out", path, "--scheme", "hf-synthid", "--keys", "1,2", "--vllm-key", "3").Code);
+        Assert.False(File.Exists(path));
+        Assert.Equal(0, Run("keygen", "--out", path, "--scheme", "hf-synthid", "--keys", "-5,2", "--ngram-len", "3", "--eos", "2").Code);
+        WatermarkProfile profile = WatermarkProfile.Load(path);
+        Assert.Equal(3, profile.Descriptor.HfSynthId!.NgramLength);
+        Assert.Equal(2, profile.Descriptor.HfSynthId.EosTokenId);
     }
 
     [Fact]
@@ -125,6 +155,64 @@ public sealed class InteropCommandTests() : CliTestBase("distill-cli-interop-")
         (code, output, _) = Run("detect", "--key", keys[0], "--key", keys[2], input);
         Assert.Equal(0, code);
         Assert.Contains("no evidence for any configuration", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Eos_masks_synthid_ngrams_from_the_first_eos_on()
+    {
+        string key = Path.Combine(Dir, "synthid.distill");
+        Assert.Equal(0, Run("keygen", "--out", key, "--scheme", "hf-synthid", "--keys", "1,2,3,4,5,6,7,8", "--tokenizer", "m", "--vocab-size", "1000").Code);
+        var scheme = (HfSynthIdScheme)WatermarkProfile.Load(key).CreateScheme();
+        WatermarkSession session = scheme.CreateSession([]);
+        var random = new Random(3);
+        var logits = new float[1000];
+        var tokens = new System.Collections.Generic.List<int>();
+        for (int i = 0; i < 120; i++)
+        {
+            for (int t = 0; t < logits.Length; t++)
+            {
+                logits[t] = (float)(3 * random.NextDouble());
+            }
+
+            logits[2] = float.NegativeInfinity; // never EOS while generating
+            session.ProcessLogits(logits);
+            int token = SoftmaxDraw(logits, random.NextDouble());
+            tokens.Add(token);
+            session.Accept(token);
+        }
+
+        tokens.Add(2);
+        tokens.AddRange(Enumerable.Range(0, 60).Select(i => 500 + i));
+        string input = Path.Combine(Dir, "eos.jsonl");
+        File.WriteAllText(input, JsonSerializer.Serialize(new { ids = tokens }));
+
+        var (code, output, err) = Run("detect", "--key", key, input, "--json", "--eos", "2");
+        Assert.True(code == 0, err);
+        JsonElement masked = JsonDocument.Parse(output).RootElement;
+        (code, output, err) = Run("detect", "--key", key, input, "--json");
+        Assert.True(code == 0, err);
+        JsonElement unmasked = JsonDocument.Parse(output).RootElement;
+        int scoredMasked = masked.GetProperty("reference").GetProperty("scored").GetInt32();
+        int scoredAll = unmasked.GetProperty("reference").GetProperty("scored").GetInt32();
+        Assert.True(scoredAll - scoredMasked >= 60, $"{scoredMasked} vs {scoredAll}");
+        Assert.True(masked.GetProperty("log10PValue").GetDouble() < unmasked.GetProperty("log10PValue").GetDouble());
+    }
+
+    private static int SoftmaxDraw(float[] logits, double uniform)
+    {
+        double max = logits.Max();
+        double[] weights = [.. logits.Select(l => float.IsNegativeInfinity(l) ? 0 : Math.Exp(l - max))];
+        double target = uniform * weights.Sum(), running = 0;
+        for (int i = 0; i < weights.Length; i++)
+        {
+            running += weights[i];
+            if (weights[i] > 0 && running >= target)
+            {
+                return i;
+            }
+        }
+
+        return Array.FindLastIndex(weights, w => w > 0);
     }
 
     /// <summary>Watermarked ids from the profile's session over pseudo-random logits (a stand-in for a model).</summary>
