@@ -32,6 +32,26 @@ internal static class ScoreLocalizer
             }
         }
 
+        return Search(positions, options, (start, length) =>
+        {
+            double sum = prefix[start + length] - prefix[start];
+            return sum <= nullMean * length ? 0.0 : tail(length, sum);
+        }, (start, length, log10Corrected, log10) => new WatermarkedSpan(positions[start], positions[start + length - 1] + 1, length, 0, log10Corrected, log10)
+        {
+            Score = prefix[start + length] - prefix[start],
+        });
+    }
+
+    /// <summary>
+    /// The window search every localizer shares: over the n scored positions, the window grid of
+    /// <see cref="BinomialLocalizer.WindowLengths"/> (stride a quarter of the length, the last window
+    /// flush with the end), each window's natural-log p-value from <paramref name="windowLogTail"/>
+    /// (start and length in scored positions; 0 for a window that cannot be significant), kept when
+    /// below alpha over the number of windows (Bonferroni), then chosen greedily without overlap.
+    /// <paramref name="makeSpan"/> builds a span from its start, length, corrected and own log10 p-values.
+    /// </summary>
+    internal static LocalizationResult Search(List<int> positions, LocalizationOptions options, Func<int, int, double> windowLogTail, Func<int, int, double, double, WatermarkedSpan> makeSpan)
+    {
         int n = positions.Count;
         if (n < options.MinimumWindow)
         {
@@ -54,13 +74,7 @@ internal static class ScoreLocalizer
             for (long w = 0; w < count; w++)
             {
                 int start = w == count - 1 ? n - length : (int)(w * stride);
-                double sum = prefix[start + length] - prefix[start];
-                if (sum <= nullMean * length)
-                {
-                    continue;
-                }
-
-                double logP = tail(length, sum);
+                double logP = windowLogTail(start, length);
                 if (logP <= logThreshold)
                 {
                     candidates.Add((logP, start, length));
@@ -72,12 +86,8 @@ internal static class ScoreLocalizer
         double log10Windows = Math.Log10(windows);
         foreach (var (logP, start, length) in SelectDisjoint(candidates, options.MaximumSpans))
         {
-            int end = start + length;
             double log10P = logP / Math.Log(10.0);
-            spans.Add(new WatermarkedSpan(positions[start], positions[end - 1] + 1, length, 0, Math.Min(0.0, log10P + log10Windows), log10P)
-            {
-                Score = prefix[end] - prefix[start],
-            });
+            spans.Add(makeSpan(start, length, Math.Min(0.0, log10P + log10Windows), log10P));
         }
 
         return new LocalizationResult(spans, windows, n, options.Alpha);

@@ -186,27 +186,6 @@ public sealed class GreenListAccumulator : WatermarkAccumulator
         }
     }
 
-    private void MergeCounts(in GreenListCounts other, (ulong Seed, int Token, bool Green)[]? pairs)
-    {
-        _counts.Tokens += other.Tokens;
-        _counts.SkippedPrefix += other.SkippedPrefix;
-        if (_seen is null)
-        {
-            _counts.Scored += other.Scored;
-            _counts.Green += other.Green;
-            _counts.SkippedRepeated += other.SkippedRepeated;
-            return;
-        }
-
-        // Every scorable token of either side is now either in the union of the sets or a repeat.
-        long scorable = _counts.Scored + _counts.SkippedRepeated + other.Scored + other.SkippedRepeated;
-        foreach (var (seed, token, green) in pairs ?? [])
-        {
-            _seen.TryAdd(seed, token, green);
-        }
-
-        _counts.Scored = _seen.Count;
-        _counts.Green = _seen.GreenCount;
-        _counts.SkippedRepeated = scorable - _seen.Count;
-    }
+    private void MergeCounts(in GreenListCounts other, (ulong Seed, int Token, bool Green)[]? pairs) =>
+        SeedTokenSet.MergeCounts(_seen, ref _counts, other, pairs);
 }

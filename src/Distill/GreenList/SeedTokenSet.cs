@@ -277,4 +277,32 @@ internal sealed class SeedTokenSet
         public uint Token;
         public uint State;
     }
+
+    /// <summary>
+    /// Adds <paramref name="other"/>'s counts to <paramref name="counts"/>: with a pair set
+    /// (deduplication), the union of the sets decides the scored and green counts and every other
+    /// scorable token of either side becomes a repeat; without one, the counts add.
+    /// </summary>
+    internal static void MergeCounts(SeedTokenSet? seen, ref GreenListCounts counts, in GreenListCounts other, (ulong Seed, int Token, bool Green)[]? pairs)
+    {
+        counts.Tokens += other.Tokens;
+        counts.SkippedPrefix += other.SkippedPrefix;
+        if (seen is null)
+        {
+            counts.Scored += other.Scored;
+            counts.Green += other.Green;
+            counts.SkippedRepeated += other.SkippedRepeated;
+            return;
+        }
+
+        long scorable = counts.Scored + counts.SkippedRepeated + other.Scored + other.SkippedRepeated;
+        foreach (var (seed, token, green) in pairs ?? [])
+        {
+            seen.TryAdd(seed, token, green);
+        }
+
+        counts.Scored = seen.Count;
+        counts.Green = seen.GreenCount;
+        counts.SkippedRepeated = scorable - seen.Count;
+    }
 }

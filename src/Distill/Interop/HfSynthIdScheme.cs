@@ -384,57 +384,16 @@ public sealed class HfSynthIdScheme : WatermarkScheme
             }
         }
 
-        int n = positions.Count;
-        if (n < options.MinimumWindow)
+        return ScoreLocalizer.Search(positions, options, (start, length) =>
         {
-            return new LocalizationResult([], 0, n, options.Alpha);
-        }
-
-        List<int> lengths = BinomialLocalizer.WindowLengths(n, options);
-        long windows = 0;
-        foreach (int length in lengths)
+            long t = trialPrefix[start + length] - trialPrefix[start];
+            long k = onesPrefix[start + length] - onesPrefix[start];
+            return 2 * k <= t ? 0.0 : Binomial.LogUpperTail(k, t, 0.5);
+        }, (start, length, log10Corrected, log10) =>
         {
-            windows += BinomialLocalizer.WindowStarts(n, length);
-        }
-
-        double logThreshold = Math.Log(options.Alpha) - Math.Log(windows);
-        var candidates = new List<(double LogP, int Start, int Length)>();
-        foreach (int length in lengths)
-        {
-            int stride = Math.Max(1, length / 4);
-            long count = BinomialLocalizer.WindowStarts(n, length);
-            for (long w = 0; w < count; w++)
-            {
-                int start = w == count - 1 ? n - length : (int)(w * stride);
-                long t = trialPrefix[start + length] - trialPrefix[start];
-                long k = onesPrefix[start + length] - onesPrefix[start];
-                if (2 * k <= t)
-                {
-                    continue;
-                }
-
-                double logP = Binomial.LogUpperTail(k, t, 0.5);
-                if (logP <= logThreshold)
-                {
-                    candidates.Add((logP, start, length));
-                }
-            }
-        }
-
-        var spans = new List<WatermarkedSpan>();
-        double log10Windows = Math.Log10(windows);
-        foreach (var (logP, start, length) in ScoreLocalizer.SelectDisjoint(candidates, options.MaximumSpans))
-        {
-            int end = start + length;
-            long t = trialPrefix[end] - trialPrefix[start];
-            long k = onesPrefix[end] - onesPrefix[start];
-            double log10P = logP / Math.Log(10.0);
-            spans.Add(new WatermarkedSpan(positions[start], positions[end - 1] + 1, length, k, Math.Min(0.0, log10P + log10Windows), log10P)
-            {
-                Score = (double)k / t,
-            });
-        }
-
-        return new LocalizationResult(spans, windows, n, options.Alpha);
+            long t = trialPrefix[start + length] - trialPrefix[start];
+            long k = onesPrefix[start + length] - onesPrefix[start];
+            return new WatermarkedSpan(positions[start], positions[start + length - 1] + 1, length, k, log10Corrected, log10) { Score = (double)k / t };
+        });
     }
 }
