@@ -156,7 +156,7 @@ public sealed class VllmGumbelScheme : WatermarkScheme
         LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
         var tally = default(VllmTally);
         var window = new VllmContextWindow(Options.ContextWidth);
-        Score(tokens, window, options.Deduplicate ? new HashSet<UInt128>() : null, null, ref tally, default, default);
+        Score(tokens, window, options.Deduplicate ? new HashSet<UInt128>(tokens.Length) : null, null, ref tally, default, default);
         return Result(tally, options.Deduplicate, options.MinimumScoredTokens);
     }
 
@@ -183,7 +183,7 @@ public sealed class VllmGumbelScheme : WatermarkScheme
 
         LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
         var tally = default(VllmTally);
-        Score(tokens, new VllmContextWindow(Options.ContextWidth), deduplicate ? new HashSet<UInt128>() : null, null, ref tally, default, tokenScores);
+        Score(tokens, new VllmContextWindow(Options.ContextWidth), deduplicate ? new HashSet<UInt128>(tokens.Length) : null, null, ref tally, default, tokenScores);
         double alpha = Options.DualKey ? Options.Alpha : 0.0;
         double log10 = VllmDetection.Log10PValue(tally.ReferenceSum, checked((int)tally.Counts.Scored), alpha);
         return new VllmReferenceResult(tally.Counts.Scored, tally.ReferenceSum, log10, log10 <= Math.Log10(ReferenceThreshold));
@@ -206,7 +206,7 @@ public sealed class VllmGumbelScheme : WatermarkScheme
         LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
         var values = new double[tokens.Length];
         var tally = default(VllmTally);
-        Score(tokens, new VllmContextWindow(Options.ContextWidth), options.Deduplicate ? new HashSet<UInt128>() : null, null, ref tally, values, default);
+        Score(tokens, new VllmContextWindow(Options.ContextWidth), options.Deduplicate ? new HashSet<UInt128>(tokens.Length) : null, null, ref tally, values, default);
         double alpha = Options.DualKey ? Options.Alpha : 0.0;
         return ScoreLocalizer.Localize(values, 1.0, (n, s) => LogTail(n, s, alpha), options);
     }

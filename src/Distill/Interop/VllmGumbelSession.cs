@@ -32,6 +32,7 @@ public sealed class VllmGumbelSession : WatermarkSession
     private readonly VllmContextWindow _window;
     private readonly Dictionary<UInt128, int> _recent = [];
     private readonly Queue<UInt128> _order = new();
+    private readonly uint[] _words;
     private Random _routing;
     private long _position;
 
@@ -40,6 +41,7 @@ public sealed class VllmGumbelSession : WatermarkSession
         _scheme = scheme;
         _routingSeed = routingSeed;
         _window = new VllmContextWindow(scheme.Options.ContextWidth);
+        _words = new uint[scheme.VocabularySize];
         _routing = NewRouting();
     }
 
@@ -98,7 +100,7 @@ public sealed class VllmGumbelSession : WatermarkSession
 
         ref readonly VllmPrf prf = ref (_scheme.Options.DualKey && useKeyB ? ref _scheme.PrfB : ref _scheme.PrfA);
         var state = _scheme.Options.DualKey && useKeyB ? prf.Absorb(_window.Context) : stateA;
-        int token = prf.ChooseToken(state, logits, _scheme.Options.LegacyTokenMapping);
+        int token = prf.ChooseToken(state, logits, _scheme.Options.LegacyTokenMapping, _words);
         if (token < 0)
         {
             throw new ArgumentException("Every logit is negative infinity: there is no token to choose.", nameof(logits));

@@ -79,61 +79,95 @@ internal readonly struct VllmPrf
     /// <summary>
     /// vLLM's watermarked pick: argmax over t of <c>logits[t] + (float)(-log(-log(max(u_t, FLT_MIN))))</c>
     /// in float32 (lowest id on ties), one Philox call per four ids. Masked logits (negative infinity)
-    /// are never chosen while a finite one exists.
+    /// are never chosen while a finite one exists; -1 when every logit is masked.
     /// </summary>
-    public int ChooseToken((uint S0, uint S1, uint S2, uint S3) state, ReadOnlySpan<float> logits) => ChooseToken(state, logits, legacyMapping: false);
+    public int ChooseToken((uint S0, uint S1, uint S2, uint S3) state, ReadOnlySpan<float> logits) =>
+        ChooseToken(state, logits, legacyMapping: false, new uint[logits.Length]);
 
-    /// <summary>The watermarked pick under the current mapping or, with <paramref name="legacyMapping"/>, the older single-word one.</summary>
-    public int ChooseToken((uint S0, uint S1, uint S2, uint S3) state, ReadOnlySpan<float> logits, bool legacyMapping)
+    /// <summary>
+    /// The watermarked pick under the current mapping or, with <paramref name="legacyMapping"/>, the
+    /// older single-word one, using <paramref name="words"/> (at least the logits' length) as scratch.
+    /// </summary>
+    /// <remarks>
+    /// Exactly the argmax above, computed in two passes so that most ids cost no logarithm: the first
+    /// draws every unmasked id's word (skipping groups of four masked ids) and bounds its value from
+    /// above by <c>logit + Bound[word &gt;&gt; 20]</c>, the noise of the largest mantissa of its 4,096-wide
+    /// bucket plus a margin (the noise is non-decreasing in the mantissa); the second computes the
+    /// exact value only for ids whose bound reaches the best value found so far, starting from the id
+    /// with the highest bound. The float32 logarithm is <see cref="TorchFloat32.Log"/> (SLEEF's, as
+    /// torch's CPU kernels compute it), so the pick is the same on every machine.
+    /// </remarks>
+    public int ChooseToken((uint S0, uint S1, uint S2, uint S3) state, ReadOnlySpan<float> logits, bool legacyMapping, Span<uint> words)
     {
-        if (legacyMapping)
-        {
-            return ChooseTokenLegacy(state, logits);
-        }
-
-        int best = -1;
-        float bestValue = float.NegativeInfinity;
+        words = words[..logits.Length];
+        int top = -1;
+        float topBound = float.NegativeInfinity;
         for (int group = 0; group * 4 < logits.Length; group++)
         {
-            (uint x0, uint x1, uint x2, uint x3) = Philox4x32.Compute((uint)group, state.S0, state.S1, state.S2, _k0 ^ state.S3, _k1 ^ TokenTag);
-            for (int j = 0; j < 4; j++)
-            {
-                int t = (group * 4) + j;
-                if (t >= logits.Length)
-                {
-                    break;
-                }
-
-                if (float.IsNegativeInfinity(logits[t]))
-                {
-                    continue;
-                }
-
-                float value = Perturbed(logits[t], j switch { 0 => x0, 1 => x1, 2 => x2, _ => x3 });
-                if (best < 0 || value > bestValue)
-                {
-                    best = t;
-                    bestValue = value;
-                }
-            }
-        }
-
-        return best;
-    }
-
-    private int ChooseTokenLegacy((uint S0, uint S1, uint S2, uint S3) state, ReadOnlySpan<float> logits)
-    {
-        int best = -1;
-        float bestValue = float.NegativeInfinity;
-        for (int t = 0; t < logits.Length; t++)
-        {
-            if (float.IsNegativeInfinity(logits[t]))
+            int first = group * 4;
+            int count = Math.Min(4, logits.Length - first);
+            if (AllMasked(logits.Slice(first, count)))
             {
                 continue;
             }
 
-            float value = Perturbed(logits[t], LegacyWord(state, (uint)t));
-            if (best < 0 || value > bestValue)
+            if (legacyMapping)
+            {
+                for (int j = 0; j < count; j++)
+                {
+                    words[first + j] = LegacyWord(state, (uint)(first + j));
+                }
+            }
+            else
+            {
+                (uint x0, uint x1, uint x2, uint x3) = Philox4x32.Compute((uint)group, state.S0, state.S1, state.S2, _k0 ^ state.S3, _k1 ^ TokenTag);
+                Span<uint> slots = words.Slice(first, count);
+                slots[0] = x0;
+                if (count > 1)
+                {
+                    slots[1] = x1;
+                }
+
+                if (count > 2)
+                {
+                    slots[2] = x2;
+                }
+
+                if (count > 3)
+                {
+                    slots[3] = x3;
+                }
+            }
+
+            for (int j = 0; j < count; j++)
+            {
+                int t = first + j;
+                float bound = logits[t] + s_bounds[words[t] >> 20];
+                if (!float.IsNegativeInfinity(logits[t]) && (top < 0 || bound > topBound))
+                {
+                    top = t;
+                    topBound = bound;
+                }
+            }
+        }
+
+        if (top < 0)
+        {
+            return -1;
+        }
+
+        int best = top;
+        float bestValue = Perturbed(logits[top], words[top]);
+        for (int t = 0; t < logits.Length; t++)
+        {
+            float logit = logits[t];
+            if (float.IsNegativeInfinity(logit) || logit + s_bounds[words[t] >> 20] < bestValue)
+            {
+                continue;
+            }
+
+            float value = Perturbed(logit, words[t]);
+            if (value > bestValue || (value == bestValue && t < best))
             {
                 best = t;
                 bestValue = value;
@@ -143,11 +177,45 @@ internal readonly struct VllmPrf
         return best;
     }
 
+    /// <summary>Whether every logit of a group is negative infinity (its words are not needed).</summary>
+    private static bool AllMasked(ReadOnlySpan<float> group)
+    {
+        foreach (float logit in group)
+        {
+            if (!float.IsNegativeInfinity(logit))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// For each bucket of the 24-bit mantissa's top 12 bits, an upper bound of the noise of any word in
+    /// it: the noise of its largest mantissa plus 1e-5 of its magnitude and 1e-6 (far above the ulp-level
+    /// non-monotonicity a faithfully rounded logarithm may have).
+    /// </summary>
+    private static readonly float[] s_bounds = BuildBounds();
+
+    private static float[] BuildBounds()
+    {
+        var bounds = new float[4096];
+        for (uint bucket = 0; bucket < bounds.Length; bucket++)
+        {
+            uint largest = (bucket << 20) | 0xFFFFF;
+            float noise = Perturbed(0f, largest);
+            bounds[bucket] = noise + (1e-5f * MathF.Abs(noise)) + 1e-6f;
+        }
+
+        return bounds;
+    }
+
     /// <summary>A logit plus its Gumbel noise in float32: <c>l + -log(-log(max(u, FLT_MIN)))</c>.</summary>
     private static float Perturbed(float logit, uint word)
     {
         float u = Math.Max(Uniform(word), 1.17549435E-38f); // FLT_MIN
-        return logit + -MathF.Log(-MathF.Log(u));
+        return logit + -TorchFloat32.Log(-TorchFloat32.Log(u));
     }
 
     private static uint Slot(ReadOnlySpan<uint> context, int offset, int i) =>

@@ -179,9 +179,60 @@ public sealed class VllmGumbelSchemeTests
         var legacy = VllmGumbelScheme.Create(key, new VllmOptions { LegacyTokenMapping = true }, vocabulary);
         var prf = new VllmPrf(15726070495360670683, 4);
         var state = prf.Absorb((ReadOnlySpan<uint>)[uint.MaxValue, uint.MaxValue, uint.MaxValue, uint.MaxValue]);
-        int expected = Enumerable.Range(0, vocabulary).OrderByDescending(t => logits[t] + -MathF.Log(-MathF.Log(VllmPrf.Uniform(prf.LegacyWord(state, (uint)t))))).ThenBy(t => t).First();
+        int expected = NaiveChoice(logits, t => prf.LegacyWord(state, (uint)t));
         Assert.Equal(expected, legacy.CreateSession([]).ChooseToken(logits));
         Assert.NotEqual(legacy.Descriptor.Hash, VllmGumbelScheme.Create(key, VllmOptions.Default, vocabulary).Descriptor.Hash);
+    }
+
+    [Property(MaxTest = 200, Replay = "(3141,5927)")]
+    public bool The_pruned_choice_is_the_plain_argmax(int seed, bool truncate, PositiveInt spread)
+    {
+        // Flat to peaked logits, some truncated to the top 10: the two-pass pick must equal the one-pass argmax.
+        var random = new Random(seed);
+        int vocabulary = 50 + random.Next(3000);
+        float scale = 0.1f + (spread.Get % 200 / 4f);
+        var logits = new float[vocabulary];
+        for (int i = 0; i < vocabulary; i++)
+        {
+            logits[i] = (float)(scale * random.NextDouble());
+        }
+
+        if (truncate)
+        {
+            float cut = logits.OrderByDescending(l => l).ElementAt(9);
+            for (int i = 0; i < vocabulary; i++)
+            {
+                logits[i] = logits[i] >= cut ? logits[i] : float.NegativeInfinity;
+            }
+        }
+
+        var prf = new VllmPrf(unchecked((ulong)seed * 0x9E3779B97F4A7C15UL), 4);
+        var state = prf.Absorb((ReadOnlySpan<uint>)[unchecked((uint)seed), 1, 2, 3]);
+        return prf.ChooseToken(state, logits) == NaiveChoice(logits, t => prf.Word(state, (uint)t));
+    }
+
+    /// <summary>argmax over finite logits of l + (float)(-log(-log(max(u, FLT_MIN)))), lowest id on ties, one id at a time.</summary>
+    private static int NaiveChoice(float[] logits, Func<int, uint> word)
+    {
+        int best = -1;
+        float bestValue = float.NegativeInfinity;
+        for (int t = 0; t < logits.Length; t++)
+        {
+            if (float.IsNegativeInfinity(logits[t]))
+            {
+                continue;
+            }
+
+            float u = Math.Max(VllmPrf.Uniform(word(t)), 1.17549435E-38f);
+            float value = logits[t] + -TorchFloat32.Log(-TorchFloat32.Log(u));
+            if (best < 0 || value > bestValue)
+            {
+                best = t;
+                bestValue = value;
+            }
+        }
+
+        return best;
     }
 
     [Fact]
