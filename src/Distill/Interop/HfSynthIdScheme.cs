@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Runtime.Intrinsics;
 using Distill.Detection;
 using Distill.Statistics;
 
@@ -325,10 +326,11 @@ public sealed class HfSynthIdScheme : WatermarkScheme
     /// other whose probability is 0 becomes <see cref="float.MinValue"/> (the reference's replacement).
     /// The buffers hold the vocabulary size each. The logits must have a finite maximum.
     /// </summary>
-    internal void UpdateScores(Span<float> logits, long contextHash, float[] p, byte[] g, float[] product)
+    internal void UpdateScores(Span<float> logits, long contextHash, float[] p, float[] g, float[] product)
     {
         int v = logits.Length;
         TorchFloat32.Softmax(logits, p);
+        int vectors = v / Vector256<float>.Count * Vector256<float>.Count;
         unchecked
         {
             const uint M = (uint)Multiplier;
@@ -341,17 +343,34 @@ public sealed class HfSynthIdScheme : WatermarkScheme
                 uint index = ((ngram0 + (uint)_keys[d]) * M) + 1;
                 for (int i = 0; i < v; i++)
                 {
-                    byte bit = _table[(int)(index & mask)];
+                    g[i] = _table[(int)(index & mask)];
                     index += step;
-                    g[i] = bit;
-                    product[i] = bit != 0 ? p[i] : 0f;
+                }
+
+                // g * p is p where g = 1 and +0 where g = 0 (p is finite and non-negative): torch's product.
+                int k = 0;
+                for (; k < vectors; k += Vector256<float>.Count)
+                {
+                    Vector256.Multiply(Vector256.LoadUnsafe(ref g[k]), Vector256.LoadUnsafe(ref p[k])).StoreUnsafe(ref product[k]);
+                }
+
+                for (; k < v; k++)
+                {
+                    product[k] = g[k] * p[k];
                 }
 
                 float mass = TorchFloat32.CascadeSum(product.AsSpan(0, v));
                 float lose = 1f - mass, win = 2f - mass;
-                for (int i = 0; i < v; i++)
+                Vector256<float> loseV = Vector256.Create(lose), winV = Vector256.Create(win), one = Vector256<float>.One;
+                for (k = 0; k < vectors; k += Vector256<float>.Count)
                 {
-                    p[i] *= g[i] != 0 ? win : lose;
+                    Vector256<float> factor = Vector256.ConditionalSelect(Vector256.Equals(Vector256.LoadUnsafe(ref g[k]), one), winV, loseV);
+                    Vector256.Multiply(Vector256.LoadUnsafe(ref p[k]), factor).StoreUnsafe(ref p[k]);
+                }
+
+                for (; k < v; k++)
+                {
+                    p[k] *= g[k] != 0 ? win : lose;
                 }
             }
         }

@@ -23,7 +23,7 @@ internal sealed class HfSynthIdSession : WatermarkSession
     private readonly int[] _context;
     private readonly HfSynthIdHistory _history;
     private readonly float[] _p;
-    private readonly byte[] _g;
+    private readonly float[] _g;
     private readonly float[] _product;
     private long _position;
     private long _calls;
@@ -35,7 +35,7 @@ internal sealed class HfSynthIdSession : WatermarkSession
         _history = new HfSynthIdHistory(scheme.Options.ContextHistory);
         int v = scheme.VocabularySize;
         _p = new float[v];
-        _g = new byte[v];
+        _g = new float[v];
         _product = new float[v];
     }
 

@@ -380,7 +380,7 @@ public sealed class HfSynthIdSchemeTests
             // The context repeats the zero context's hash (all zeros): the reference's update_scores is still defined.
             var fresh = (HfSynthIdScheme)new WatermarkProfile(scheme.Descriptor, ReferenceKey()).CreateScheme();
             output = (float[])original.Clone();
-            fresh.UpdateScores(output, HfSynthIdScheme.ContextHash(context), new float[output.Length], new byte[output.Length], new float[output.Length]);
+            fresh.UpdateScores(output, HfSynthIdScheme.ContextHash(context), new float[output.Length], new float[output.Length], new float[output.Length]);
         }
 
         return output;
