@@ -102,7 +102,21 @@ internal readonly struct VllmPrf
         words = words[..logits.Length];
         int top = -1;
         float topBound = float.NegativeInfinity;
-        for (int group = 0; group * 4 < logits.Length; group++)
+        int blocks = legacyMapping ? 0 : logits.Length / 64;
+        for (int block = 0; block < blocks; block++)
+        {
+            // Sixteen groups of four ids at once; a block of 64 masked ids needs no words.
+            int first = block * 64;
+            if (AllMasked(logits.Slice(first, 64)))
+            {
+                continue;
+            }
+
+            Philox4x32.ComputeSixteen((uint)(block * 16), state.S0, state.S1, state.S2, _k0 ^ state.S3, _k1 ^ TokenTag, words.Slice(first, 64));
+            Bound(logits, words, first, 64, ref top, ref topBound);
+        }
+
+        for (int group = blocks * 16; group * 4 < logits.Length; group++)
         {
             int first = group * 4;
             int count = Math.Min(4, logits.Length - first);
@@ -139,16 +153,7 @@ internal readonly struct VllmPrf
                 }
             }
 
-            for (int j = 0; j < count; j++)
-            {
-                int t = first + j;
-                float bound = logits[t] + s_bounds[words[t] >> 20];
-                if (!float.IsNegativeInfinity(logits[t]) && (top < 0 || bound > topBound))
-                {
-                    top = t;
-                    topBound = bound;
-                }
-            }
+            Bound(logits, words, first, count, ref top, ref topBound);
         }
 
         if (top < 0)
@@ -160,6 +165,12 @@ internal readonly struct VllmPrf
         float bestValue = Perturbed(logits[top], words[top]);
         for (int t = 0; t < logits.Length; t++)
         {
+            if ((t & 63) == 0 && t + 64 <= logits.Length && AllMasked(logits.Slice(t, 64)))
+            {
+                t += 63;
+                continue;
+            }
+
             float logit = logits[t];
             if (float.IsNegativeInfinity(logit) || logit + s_bounds[words[t] >> 20] < bestValue)
             {
@@ -177,19 +188,22 @@ internal readonly struct VllmPrf
         return best;
     }
 
-    /// <summary>Whether every logit of a group is negative infinity (its words are not needed).</summary>
-    private static bool AllMasked(ReadOnlySpan<float> group)
+    /// <summary>Updates the id with the highest upper bound over ids [first, first + count).</summary>
+    private static void Bound(ReadOnlySpan<float> logits, ReadOnlySpan<uint> words, int first, int count, ref int top, ref float topBound)
     {
-        foreach (float logit in group)
+        for (int t = first; t < first + count; t++)
         {
-            if (!float.IsNegativeInfinity(logit))
+            float bound = logits[t] + s_bounds[words[t] >> 20];
+            if (!float.IsNegativeInfinity(logits[t]) && (top < 0 || bound > topBound))
             {
-                return false;
+                top = t;
+                topBound = bound;
             }
         }
-
-        return true;
     }
+
+    /// <summary>Whether every logit of a group is negative infinity (its words are not needed).</summary>
+    private static bool AllMasked(ReadOnlySpan<float> group) => !group.ContainsAnyExcept(float.NegativeInfinity);
 
     /// <summary>
     /// For each bucket of the 24-bit mantissa's top 12 bits, an upper bound of the noise of any word in

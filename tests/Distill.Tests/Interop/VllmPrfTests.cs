@@ -58,4 +58,21 @@ public sealed class VllmPrfTests
             Assert.Equal(expected, tokens.Select(t => prf.Word(state, t)));
         }
     }
+
+    [FsCheck.Xunit.Property(MaxTest = 300, Replay = "(2718,2819)")]
+    public bool Sixteen_counters_at_once_equal_sixteen_single_calls(uint c0, uint c1, uint c2, uint c3, uint k0, uint k1)
+    {
+        var four = new uint[64];
+        Philox4x32.ComputeSixteen(c0, c1, c2, c3, k0, k1, four);
+        for (uint i = 0; i < 16; i++)
+        {
+            (uint x0, uint x1, uint x2, uint x3) = Philox4x32.Compute(unchecked(c0 + i), c1, c2, c3, k0, k1);
+            if (four[4 * i] != x0 || four[(4 * i) + 1] != x1 || four[(4 * i) + 2] != x2 || four[(4 * i) + 3] != x3)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }
