@@ -45,11 +45,12 @@ internal static class CliApp
                     --tenant (kgw-fingerprint profiles) embeds tenant ID's fingerprint: ID is a
                     number (decimal or 0x hex) or a name.
           detect    --key FILE [--key FILE ...] [INPUT ...] [--json] [--alpha A] [--no-dedup]
-                    [--bos ID] [--eos ID]
+                    [--bos ID] [--eos ID] [--bayesian WEIGHTS.json]
                     Test texts for the profile's watermark. INPUT is a text file, - for standard
                     input (the default), or a .jsonl file with one {"id": ..., "text": ...} per line,
                     or {"id": ..., "ids": [token ids]} to score token ids as given (--bos ID strips a
-                    leading BOS token; --eos ID sets an hf-synthid profile's EOS token). With several
+                    leading BOS token; --eos ID sets an hf-synthid profile's EOS token; --bayesian adds
+                    transformers' Bayesian detector's posterior from its trained weights). With several
                     --key profiles, every text is tested against each and the best fit is reported
                     with its p-value corrected by Holm-Bonferroni over the profiles searched.
                     The verdict uses alpha (default 1e-6); --no-dedup scores repeated pairs again,

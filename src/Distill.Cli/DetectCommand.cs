@@ -15,7 +15,7 @@ internal static class DetectCommand
     /// <summary>The default significance level of the verdict: strong evidence, as an accusation needs.</summary>
     public const double DefaultAlpha = 1e-6;
 
-    private static readonly HashSet<string> s_values = ["key", "alpha", "bos", "eos"];
+    private static readonly HashSet<string> s_values = ["key", "alpha", "bos", "eos", "bayesian"];
     private static readonly HashSet<string> s_flags = ["json", "no-dedup"];
     private static readonly HashSet<string> s_repeatable = ["key"];
 
@@ -44,6 +44,7 @@ internal static class DetectCommand
             contexts.Add(WithEos(ProfileContext.Load(path), a));
         }
 
+        Interop.HfSynthIdBayesianDetector? bayesian = LoadBayesian(a, contexts);
         var localization = LocalizationOptions.Default with { Alpha = alpha, Deduplicate = options.Deduplicate };
         ConfigurationSearch? search = contexts.Count > 1 ? new ConfigurationSearch(contexts.Select(c => c.Scheme)) : null;
         TextConfigurationSearch? textSearch = null;
@@ -71,7 +72,7 @@ internal static class DetectCommand
                         DetectionResult d = context.Scheme.Detect(ids, options);
                         LocalizationResult located = context.Scheme.Localize(ids, localization);
                         var spans = located.Spans.Select(span => new OutputSpan(span, null, null)).ToList();
-                        Reference? reference = ReferenceFigures(context.Scheme, ids, options.Deduplicate);
+                        Reference? reference = ReferenceFigures(context.Scheme, ids, options.Deduplicate, bayesian);
                         stdout.WriteLine(json ? ToJson(document.Id, d, spans, located.WindowsSearched, alpha, context.Scheme.Descriptor.Scheme, reference) : ToHuman(document.Id, d, spans, located.WindowsSearched, alpha, reference));
                     }
                     else
@@ -83,7 +84,7 @@ internal static class DetectCommand
 
                         TextDetectionResult result = new TextDetector(context.Scheme, context.Tokenizer).Detect(document.Text!, options, localization);
                         var spans = result.Spans.Select(span => new OutputSpan(span.Tokens, span.Characters, Preview(result.Tokens.OriginalText, span.Characters))).ToList();
-                        Reference? reference = ReferenceFigures(context.Scheme, result.Tokens.Ids.Span, options.Deduplicate);
+                        Reference? reference = ReferenceFigures(context.Scheme, result.Tokens.Ids.Span, options.Deduplicate, bayesian);
                         stdout.WriteLine(json ? ToJson(document.Id, result.Detection, spans, result.WindowsSearched, alpha, context.Scheme.Descriptor.Scheme, reference) : ToHuman(document.Id, result.Detection, spans, result.WindowsSearched, alpha, reference));
                     }
                 }
@@ -122,9 +123,29 @@ internal static class DetectCommand
     }
 
     /// <summary>The other stack's own figures, printed beside Distill's p-value for a compatibility profile.</summary>
-    private sealed record Reference(string Name, double Score, int Scored, double? Log10PValue, double? ZScore, bool? Watermarked);
+    private sealed record Reference(string Name, double Score, int Scored, double? Log10PValue, double? ZScore, bool? Watermarked, double? Posterior = null);
 
-    private static Reference? ReferenceFigures(WatermarkScheme scheme, ReadOnlySpan<int> ids, bool deduplicate)
+    /// <summary>The trained weights of transformers' Bayesian detector (--bayesian), for one hf-synthid profile.</summary>
+    private static Interop.HfSynthIdBayesianDetector? LoadBayesian(Arguments a, List<ProfileContext> contexts)
+    {
+        if (a.Get("bayesian") is not { } path)
+        {
+            return null;
+        }
+
+        if (contexts.Count != 1 || contexts[0].Scheme is not Interop.HfSynthIdScheme synthId)
+        {
+            throw new UsageException("--bayesian applies to one hf-synthid profile.");
+        }
+
+        using FileStream stream = File.OpenRead(path);
+        Interop.HfSynthIdBayesianDetector detector = Interop.HfSynthIdBayesianDetector.ReadJson(stream);
+        return detector.Depth == synthId.Depth
+            ? detector
+            : throw new UsageException($"--bayesian '{path}' has weights for depth {detector.Depth}, but the profile has {synthId.Depth} keys.");
+    }
+
+    private static Reference? ReferenceFigures(WatermarkScheme scheme, ReadOnlySpan<int> ids, bool deduplicate, Interop.HfSynthIdBayesianDetector? bayesian)
     {
         switch (scheme)
         {
@@ -137,7 +158,7 @@ internal static class DetectCommand
                 return new Reference("transformers", k.GreenCount, k.ScoredNgrams, Math.Log10(Math.Max(k.PValue, double.Epsilon)), k.ZScore, k.Watermarked);
             case Interop.HfSynthIdScheme synthId:
                 Interop.HfSynthIdReferenceScores r = synthId.ScoreReference(ids);
-                return new Reference("SynthID-Text (mean score)", r.MeanScore, r.UnmaskedNgrams, null, null, null);
+                return new Reference("SynthID-Text (mean score)", r.MeanScore, r.UnmaskedNgrams, null, null, null, bayesian?.Posterior(synthId, ids));
             default:
                 return null;
         }
@@ -341,6 +362,7 @@ internal static class DetectCommand
             s.Append(reference.ZScore is { } z ? string.Create(CultureInfo.InvariantCulture, $", z = {z:F2}") : "");
             s.Append(reference.Log10PValue is { } lp ? $", its p = {FormatP(lp)}" : "");
             s.Append(reference.Watermarked is { } w ? $", its verdict: {(w ? "watermarked" : "not watermarked")}" : "");
+            s.Append(reference.Posterior is { } posterior ? string.Create(CultureInfo.InvariantCulture, $", Bayesian posterior {posterior:G4} (not a p-value)") : "");
         }
 
         foreach (OutputSpan span in spans)
@@ -431,6 +453,11 @@ internal static class DetectCommand
                 if (reference.Watermarked is { } verdict)
                 {
                     w.WriteBoolean("watermarked", verdict);
+                }
+
+                if (reference.Posterior is { } posterior)
+                {
+                    w.WriteNumber("bayesianPosterior", posterior);
                 }
 
                 w.WriteEndObject();

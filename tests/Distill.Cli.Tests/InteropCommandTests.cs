@@ -198,6 +198,27 @@ public sealed class InteropCommandTests() : CliTestBase("distill-cli-interop-")
         Assert.True(masked.GetProperty("log10PValue").GetDouble() < unmasked.GetProperty("log10PValue").GetDouble());
     }
 
+    [Fact]
+    public void The_bayesian_detector_posterior_is_reported_beside_the_p_value()
+    {
+        string key = Path.Combine(Dir, "bayes.distill");
+        Assert.Equal(0, Run("keygen", "--out", key, "--scheme", "hf-synthid", "--keys", "1,2,3,4", "--tokenizer", "m", "--vocab-size", "500").Code);
+        string weights = Path.Combine(Dir, "weights.json");
+        File.WriteAllText(weights, """{"beta": [-2.5, -2.5, -2.5, -2.5], "delta": [[0,0,0,0],[0.1,0,0,0],[0.1,0.1,0,0],[0.1,0.1,0.1,0]], "prior": 0.5}""");
+        string input = Path.Combine(Dir, "bayes.jsonl");
+        File.WriteAllText(input, JsonSerializer.Serialize(new { ids = Enumerable.Range(0, 80).Select(i => (i * 37) % 500).ToArray() }));
+        var (code, output, err) = Run("detect", "--key", key, input, "--json", "--bayesian", weights);
+        Assert.True(code == 0, err);
+        double posterior = JsonDocument.Parse(output).RootElement.GetProperty("reference").GetProperty("bayesianPosterior").GetDouble();
+        Assert.InRange(posterior, 0.0, 1.0);
+
+        File.WriteAllText(weights, """{"beta": [0, 0], "delta": [[0,0],[0,0]], "prior": 0.5}""");
+        Assert.Equal(2, Run("detect", "--key", key, input, "--bayesian", weights).Code);
+        string other = Path.Combine(Dir, "other.distill");
+        Assert.Equal(0, Run("keygen", "--out", other, "--scheme", "vllm-gumbel", "--vllm-key", "1", "--tokenizer", "m", "--vocab-size", "500").Code);
+        Assert.Equal(2, Run("detect", "--key", other, input, "--bayesian", weights).Code);
+    }
+
     private static int SoftmaxDraw(float[] logits, double uniform)
     {
         double max = logits.Max();
