@@ -209,9 +209,14 @@ internal static class KeygenCommand
     }
 
     /// <summary>The parameters of a descriptor in one line.</summary>
-    internal static string Describe(SchemeDescriptor d) => d.Kgw is { } o
-        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{o.Seeding.ToString().ToLowerInvariant()} h={o.ContextWidth}, gamma={o.Gamma}, delta={o.Delta}{DescribeFingerprint(d.Fingerprint)}")
-        : ((object?)d.Unigram ?? (object?)d.Gumbel ?? (object?)d.SynthId ?? (object?)d.ExpEdit ?? (object?)d.Vllm ?? (object?)d.HfKgw ?? d.HfSynthId)?.ToString() ?? "";
+    internal static string Describe(SchemeDescriptor d) => d switch
+    {
+        { Kgw: { } o } => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{o.Seeding.ToString().ToLowerInvariant()} h={o.ContextWidth}, gamma={o.Gamma}, delta={o.Delta}{DescribeFingerprint(d.Fingerprint)}"),
+        { Vllm: { } v } => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"context width {v.ContextWidth}{(v.DualKey ? $", dual key alpha={v.Alpha}" : "")}{(v.LegacyTokenMapping ? ", legacy token mapping" : "")}, look-back {v.LookBack}"),
+        { HfKgw: { } k } => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{k.Seeding.ToString().ToLowerInvariant()} width {k.ContextWidth}, gamma={k.Gamma}, bias={k.Bias}"),
+        { HfSynthId: { } h } => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"n-gram {h.NgramLength}, table 2^{System.Numerics.BitOperations.Log2((uint)h.TableSize)} seed {h.TableSeed}, history {h.ContextHistory}{(h.EosTokenId >= 0 ? $", EOS {h.EosTokenId}" : "")}{(h.SkipFirstNgramCalls ? ", first calls skipped" : "")}"),
+        _ => ((object?)d.Unigram ?? (object?)d.Gumbel ?? (object?)d.SynthId ?? d.ExpEdit)?.ToString() ?? "",
+    };
 
     private static string DescribeFingerprint(FingerprintOptions? f) => f is null
         ? ""

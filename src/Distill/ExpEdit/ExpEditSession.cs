@@ -35,18 +35,7 @@ internal sealed class ExpEditSession : WatermarkSession
     /// <summary>Gets the key position the next step uses: (s + generated) mod n.</summary>
     public int KeyPosition => (int)((Shift + _generated) % _scheme.Options.KeyLength);
 
-    public override void ProcessLogits(Span<float> logits)
-    {
-        int chosen = ChooseToken(logits);
-        if (chosen < 0)
-        {
-            return;
-        }
-
-        float keep = logits[chosen];
-        logits.Fill(float.NegativeInfinity);
-        logits[chosen] = keep;
-    }
+    public override void ProcessLogits(Span<float> logits) => Gumbel.GumbelChoice.KeepOnly(logits, ChooseToken(logits));
 
     /// <summary>Returns the token this step emits (or -1 when every logit is masked), changing nothing.</summary>
     public int ChooseToken(ReadOnlySpan<float> logits)

@@ -46,6 +46,19 @@ internal static class GumbelChoice
     internal static double Key(ulong seed, int token, float logit) =>
         Math.Log(-Math.Log(GumbelPrf.Uniform(GumbelPrf.Word(seed, token)))) - logit;
 
+    /// <summary>Makes <paramref name="logits"/> one-hot on <paramref name="token"/> (it keeps its logit, every other entry becomes negative infinity); nothing changes for a token of -1 (an unwatermarked step).</summary>
+    internal static void KeepOnly(Span<float> logits, int token)
+    {
+        if (token < 0)
+        {
+            return;
+        }
+
+        float kept = logits[token];
+        logits.Fill(float.NegativeInfinity);
+        logits[token] = kept;
+    }
+
     /// <summary>Chooses the token (see the type's remarks); -1 when every logit is negative infinity.</summary>
     /// <param name="logits">Validated logits (no NaN, no positive infinity).</param>
     /// <param name="seed">The step seed.</param>

@@ -53,18 +53,7 @@ public sealed class GumbelSession : WatermarkSession
     /// <paramref name="logits"/> has the wrong length, contains NaN or positive infinity, or (at a
     /// watermarked step) every logit is negative infinity. Nothing is modified then.
     /// </exception>
-    public override void ProcessLogits(Span<float> logits)
-    {
-        int token = ChooseToken(logits);
-        if (token < 0)
-        {
-            return;
-        }
-
-        float kept = logits[token];
-        logits.Fill(float.NegativeInfinity);
-        logits[token] = kept;
-    }
+    public override void ProcessLogits(Span<float> logits) => GumbelChoice.KeepOnly(logits, ChooseToken(logits));
 
     /// <summary>
     /// Returns the watermarked token of this step without modifying the logits: the id maximizing

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Security.Cryptography;
+using Distill.Gumbel;
 
 namespace Distill.Interop;
 
@@ -57,18 +58,7 @@ public sealed class VllmGumbelSession : WatermarkSession
     /// <paramref name="logits"/> has the wrong length, contains NaN or positive infinity, or (at a
     /// watermarked step) every logit is negative infinity. Nothing is modified then.
     /// </exception>
-    public override void ProcessLogits(Span<float> logits)
-    {
-        int token = ChooseToken(logits);
-        if (token < 0)
-        {
-            return;
-        }
-
-        float kept = logits[token];
-        logits.Fill(float.NegativeInfinity);
-        logits[token] = kept;
-    }
+    public override void ProcessLogits(Span<float> logits) => GumbelChoice.KeepOnly(logits, ChooseToken(logits));
 
     /// <summary>
     /// Returns vLLM's watermarked token of this step without modifying the logits, or -1 when the step
