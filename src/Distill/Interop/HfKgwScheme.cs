@@ -281,6 +281,9 @@ public sealed class HfKgwScheme : WatermarkScheme
         return BinomialLocalizer.Localize(scores, EffectiveGamma, options);
     }
 
+    /// <summary>The per-token scorer of the radioactivity tests (see <see cref="HfKgwRadioactivityScorer"/>).</summary>
+    internal override Radioactivity.RadioactivityScorer CreateRadioactivityScorer() => new HfKgwRadioactivityScorer(this);
+
     /// <summary>
     /// The generator seed of the token at <paramref name="index"/> of <paramref name="sequence"/>, whose
     /// context precedes it there (at least one token for LeftHash, <c>width - 1</c> for SelfHash).

@@ -211,6 +211,9 @@ public sealed class VllmGumbelScheme : WatermarkScheme
         return ScoreLocalizer.Localize(values, 1.0, (n, s) => LogTail(n, s, alpha), options);
     }
 
+    /// <summary>The per-token scorer of the radioactivity tests (see <see cref="VllmRadioactivityScorer"/>).</summary>
+    internal override Radioactivity.RadioactivityScorer CreateRadioactivityScorer() => new VllmRadioactivityScorer(this);
+
     /// <summary>
     /// The natural log of Distill's tail for n conservative scores summing to s: Q(n, s) for one key;
     /// for the dual key, min over t of -t s + n K(t) with K the cumulant generating function of

@@ -84,10 +84,13 @@ internal sealed class GreenListRadioactivityScorer : RadioactivityScorer
 
     public override double AnytimeLog10PValue(long scored, UInt128 sum) => BernoulliAnytimeLog10PValue((long)sum, scored, _gamma);
 
-    public override (double Score, double ZScore, double Log10PValue) Test(long scored, UInt128 sum)
+    public override (double Score, double ZScore, double Log10PValue) Test(long scored, UInt128 sum) => BinomialTest(scored, sum, _gamma);
+
+    /// <summary>The green count of <paramref name="scored"/> distinct pairs against Binomial(n, gamma): the count, z and the exact log10 tail.</summary>
+    internal static (double Score, double ZScore, double Log10PValue) BinomialTest(long scored, UInt128 sum, double gamma)
     {
         long green = (long)sum;
-        double z = scored > 0 ? (green - (_gamma * scored)) / Math.Sqrt(scored * _gamma * (1.0 - _gamma)) : 0.0;
-        return (green, z, scored > 0 ? Binomial.Log10UpperTail(green, scored, _gamma) : 0.0);
+        double z = scored > 0 ? (green - (gamma * scored)) / Math.Sqrt(scored * gamma * (1.0 - gamma)) : 0.0;
+        return (green, z, scored > 0 ? Binomial.Log10UpperTail(green, scored, gamma) : 0.0);
     }
 }

@@ -57,24 +57,29 @@ internal sealed class GumbelRadioactivityScorer : RadioactivityScorer
     /// (the likelihood ratio of Gamma(K N, rate lambda) against Gamma(K N, 1)), which is
     /// P[Gamma(K N + 1) &lt;= S] / (S density_{Gamma(K N + 1)}(S)).
     /// </summary>
-    public override double AnytimeLog10PValue(long scored, UInt128 sum)
+    public override double AnytimeLog10PValue(long scored, UInt128 sum) => ExponentialAnytimeLog10PValue((double)scored * _scheme.Variants, sum);
+
+    /// <summary>The mixture E for a fixed-point sum of <paramref name="terms"/> Exp(1) terms (see <see cref="AnytimeLog10PValue"/>).</summary>
+    internal static double ExponentialAnytimeLog10PValue(double terms, UInt128 sum)
     {
         double s = (double)sum / GumbelScheme.FixedScale;
-        if (scored <= 0 || s <= 0.0)
+        if (terms <= 0 || s <= 0.0)
         {
             return 0.0;
         }
 
-        double shape = ((double)scored * _scheme.Variants) + 1.0;
+        double shape = terms + 1.0;
         double logE = GammaDistribution.LogLowerTail(shape, s) - GammaDistribution.LogDensity(shape, s) - Math.Log(s);
         return Math.Min(0.0, -logE / Math.Log(10.0));
     }
 
-    public override (double Score, double ZScore, double Log10PValue) Test(long scored, UInt128 sum)
+    public override (double Score, double ZScore, double Log10PValue) Test(long scored, UInt128 sum) => ExponentialTest((double)scored * _scheme.Variants, sum);
+
+    /// <summary>A fixed-point sum of <paramref name="terms"/> Exp(1) terms against Gamma(terms, 1): the sum, z and the exact log10 tail.</summary>
+    internal static (double Score, double ZScore, double Log10PValue) ExponentialTest(double terms, UInt128 sum)
     {
         double s = (double)sum / GumbelScheme.FixedScale;
-        double shape = (double)scored * _scheme.Variants;
-        double z = scored > 0 ? (s - shape) / Math.Sqrt(shape) : 0.0;
-        return (s, z, scored > 0 ? GammaDistribution.Log10UpperTail(shape, s) : 0.0);
+        double z = terms > 0 ? (s - terms) / Math.Sqrt(terms) : 0.0;
+        return (s, z, terms > 0 ? GammaDistribution.Log10UpperTail(terms, s) : 0.0);
     }
 }

@@ -39,9 +39,10 @@ internal sealed class RadioactivityTally
 
     /// <summary>The scheme's scorer, or a <see cref="NotSupportedException"/> that says why it has none.</summary>
     public static RadioactivityScorer CreateScorer(WatermarkScheme scheme) =>
-        scheme.CreateRadioactivityScorer() ?? throw new NotSupportedException(
-            $"Scheme '{scheme.Descriptor.Scheme}' has no radioactivity test: its pseudo-random values are tied to positions in a key sequence, " +
-            "not to contexts, and each text starts at a random shift, so a model trained on its outputs learns no context-dependent bias to test for.");
+        scheme.CreateRadioactivityScorer() ?? throw new NotSupportedException(scheme is ExpEdit.ExpEditScheme
+            ? $"Scheme '{scheme.Descriptor.Scheme}' has no radioactivity test: its pseudo-random values are tied to positions in a key sequence, " +
+              "not to contexts, and each text starts at a random shift, so a model trained on its outputs learns no context-dependent bias to test for."
+            : $"Scheme '{scheme.Descriptor.Scheme}' has no radioactivity test in this release of Distill.");
 
     /// <summary>Records a prompt's exclusion units and pairs (tokens already validated).</summary>
     public void AddPrompt(ReadOnlySpan<int> prompt, ContextSeedSet units, ContextSeedSet pairs)

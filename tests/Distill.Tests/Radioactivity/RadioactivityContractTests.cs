@@ -45,6 +45,13 @@ public abstract class RadioactivityContractTests
     /// <returns>The scheme.</returns>
     protected abstract WatermarkScheme Create(WatermarkKey key, int vocabularySize);
 
+    /// <summary>
+    /// A session positioned after <paramref name="context"/>, as the teacher was when it wrote the
+    /// next token: the context as the prompt (most schemes), or, for schemes whose context holds only
+    /// generated tokens (vLLM), an empty prompt and the context accepted token by token.
+    /// </summary>
+    protected virtual WatermarkSession SessionAfter(WatermarkScheme scheme, int[] context) => scheme.CreateSession(context);
+
     [Fact]
     public void Closed_model_p_values_are_calibrated_over_random_keys()
     {
@@ -173,7 +180,7 @@ public abstract class RadioactivityContractTests
         var unrelated = new OpenModelTest(scheme);
         // The student learned the watermark, but not the teacher's model exactly (flatter logits), so
         // its predictions are not all the tokens our texts contain (those are not scored).
-        var student = new Predictor(context => s_model.Argmax(context, scheme, 0.5f));
+        var student = new Predictor(context => s_model.Argmax(context, SessionAfter(scheme, context), 0.5f));
         var plain = new Predictor(context => s_model.Argmax(context, null));
         for (int d = 0; d < 6; d++)
         {

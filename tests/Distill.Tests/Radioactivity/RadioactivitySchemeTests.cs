@@ -49,3 +49,53 @@ public sealed class SynthIdRadioactivityTests : RadioactivityContractTests
 {
     protected override WatermarkScheme Create(WatermarkKey key, int vocabularySize) => SynthIdScheme.Create(key, SynthIdOptions.Default, vocabularySize);
 }
+
+public sealed class VllmGumbelRadioactivityTests : RadioactivityContractTests
+{
+    protected override WatermarkSession SessionAfter(WatermarkScheme scheme, int[] context) => VllmSessionAfter(scheme, context);
+
+    /// <summary>vLLM's context is the generated tokens only: accept the context rather than prompting with it.</summary>
+    internal static WatermarkSession VllmSessionAfter(WatermarkScheme scheme, int[] context)
+    {
+        WatermarkSession session = ((Distill.Interop.VllmGumbelScheme)scheme).CreateSession([], routingSeed: context.Length);
+        foreach (int token in context)
+        {
+            session.Accept(token);
+        }
+
+        return session;
+    }
+
+    protected override WatermarkScheme Create(WatermarkKey key, int vocabularySize) =>
+        Distill.Interop.VllmGumbelScheme.Create(TestData.IntegerKeyFor(key), Distill.Interop.VllmOptions.Default, vocabularySize);
+}
+
+/// <summary>The dual key: the tests score key A only (which chose about 90% of the tokens).</summary>
+public sealed class VllmDualKeyRadioactivityTests : RadioactivityContractTests
+{
+    protected override WatermarkSession SessionAfter(WatermarkScheme scheme, int[] context) => VllmGumbelRadioactivityTests.VllmSessionAfter(scheme, context);
+
+    protected override WatermarkScheme Create(WatermarkKey key, int vocabularySize) =>
+        Distill.Interop.VllmGumbelScheme.Create(TestData.IntegerKeyFor(key), Distill.Interop.VllmOptions.DualKeyDefault with { ContextWidth = 2 }, vocabularySize);
+}
+
+public sealed class HfKgwLeftHashRadioactivityTests : RadioactivityContractTests
+{
+    protected override long MinimumMeanSupervisedScored => 50;
+
+    protected override WatermarkScheme Create(WatermarkKey key, int vocabularySize) =>
+        Distill.Interop.HfKgwScheme.Create(Distill.Tests.Interop.HfKgwContractTests.HashingKeyFor(key), Distill.Interop.HfKgwOptions.Default, vocabularySize);
+}
+
+public sealed class HfKgwSelfHashRadioactivityTests : RadioactivityContractTests
+{
+    /// <summary>
+    /// A slightly less weak student: with one watermarked answer in five the toy model's outputs
+    /// reached log10 p = -3.3 under transformers' SelfHash (503 of 1,768 green), short of the
+    /// contract's -4; with one in four the power check passes. Calibration is unchanged.
+    /// </summary>
+    protected override int LearnedEvery => 4;
+
+    protected override WatermarkScheme Create(WatermarkKey key, int vocabularySize) =>
+        Distill.Interop.HfKgwScheme.Create(Distill.Tests.Interop.HfKgwContractTests.HashingKeyFor(key), new Distill.Interop.HfKgwOptions { Seeding = KgwSeeding.SelfHash, ContextWidth = 4 }, vocabularySize);
+}

@@ -51,7 +51,11 @@ internal sealed class ToyModel(int vocabularySize)
     /// <paramref name="scale"/>, watermarked by a fresh session of <paramref name="scheme"/> over the
     /// context when it is not null.
     /// </summary>
-    public int Argmax(ReadOnlySpan<int> context, WatermarkScheme? scheme, float scale = 1f)
+    public int Argmax(ReadOnlySpan<int> context, WatermarkScheme? scheme, float scale = 1f) =>
+        Argmax(context, scheme?.CreateSession(context), scale);
+
+    /// <summary>The argmax of the (scaled) logits after <paramref name="session"/> processed them (none: the plain model).</summary>
+    public int Argmax(ReadOnlySpan<int> context, WatermarkSession? session, float scale)
     {
         var logits = new float[VocabularySize];
         Logits(context, logits);
@@ -60,7 +64,7 @@ internal sealed class ToyModel(int vocabularySize)
             logits[j] *= scale;
         }
 
-        scheme?.CreateSession(context).ProcessLogits(logits);
+        session?.ProcessLogits(logits);
         int best = 0;
         for (int j = 1; j < logits.Length; j++)
         {
