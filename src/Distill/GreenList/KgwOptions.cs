@@ -31,15 +31,7 @@ public sealed record KgwOptions
     public double Gamma
     {
         get => _gamma;
-        init
-        {
-            if (!(value > 0.0 && value < 1.0))
-            {
-                throw new ArgumentOutOfRangeException(nameof(Gamma), value, "Gamma (the green fraction) must be strictly between 0 and 1.");
-            }
-
-            _gamma = value;
-        }
+        init => _gamma = OptionChecks.GreenFraction(value, nameof(Gamma));
     }
 
     /// <summary>Gets the bias added to green logits; finite and between 0 (exclusive) and 64.</summary>
@@ -47,15 +39,7 @@ public sealed record KgwOptions
     public double Delta
     {
         get => _delta;
-        init
-        {
-            if (!(value > 0.0 && value <= 64.0))
-            {
-                throw new ArgumentOutOfRangeException(nameof(Delta), value, "Delta (the green bias) must be greater than 0 and at most 64.");
-            }
-
-            _delta = value;
-        }
+        init => _delta = OptionChecks.Bias(value, nameof(Delta), "Delta (the green bias)");
     }
 
     /// <summary>Gets how the green list is seeded from the context.</summary>
@@ -64,15 +48,7 @@ public sealed record KgwOptions
     public KgwSeeding Seeding
     {
         get => _seeding;
-        init
-        {
-            if (value is not (KgwSeeding.LeftHash or KgwSeeding.SelfHash))
-            {
-                throw new ArgumentOutOfRangeException(nameof(Seeding), value, "Seeding must be LeftHash or SelfHash.");
-            }
-
-            _seeding = value;
-        }
+        init => _seeding = OptionChecks.Seeding(value, nameof(Seeding));
     }
 
     /// <summary>
@@ -83,15 +59,7 @@ public sealed record KgwOptions
     public int ContextWidth
     {
         get => _contextWidth;
-        init
-        {
-            if (value is < 1 or > MaxContextWidth)
-            {
-                throw new ArgumentOutOfRangeException(nameof(ContextWidth), value, $"The context width must be between 1 and {MaxContextWidth}.");
-            }
-
-            _contextWidth = value;
-        }
+        init => _contextWidth = OptionChecks.ContextWidth(value, MaxContextWidth, nameof(ContextWidth));
     }
 
     /// <summary>Gets how many highest-logit candidates SelfHash tests at each step (the reference's fixed-compute rule uses 40).</summary>

@@ -36,15 +36,7 @@ public sealed record HfKgwOptions
     public double Gamma
     {
         get => _gamma;
-        init
-        {
-            if (!(value > 0.0 && value < 1.0))
-            {
-                throw new ArgumentOutOfRangeException(nameof(Gamma), value, "Gamma (the green fraction) must be strictly between 0 and 1.");
-            }
-
-            _gamma = value;
-        }
+        init => _gamma = OptionChecks.GreenFraction(value, nameof(Gamma));
     }
 
     /// <summary>Gets the bias the processor adds to green logits, greater than 0 and at most 64.</summary>
@@ -52,15 +44,7 @@ public sealed record HfKgwOptions
     public double Bias
     {
         get => _bias;
-        init
-        {
-            if (!(value > 0.0 && value <= 64.0))
-            {
-                throw new ArgumentOutOfRangeException(nameof(Bias), value, "The bias must be greater than 0 and at most 64.");
-            }
-
-            _bias = value;
-        }
+        init => _bias = OptionChecks.Bias(value, nameof(Bias), "The bias");
     }
 
     /// <summary>Gets the seeding scheme: <see cref="KgwSeeding.LeftHash"/> (key times the last token) or <see cref="KgwSeeding.SelfHash"/>.</summary>
@@ -69,15 +53,7 @@ public sealed record HfKgwOptions
     public KgwSeeding Seeding
     {
         get => _seeding;
-        init
-        {
-            if (value is not (KgwSeeding.LeftHash or KgwSeeding.SelfHash))
-            {
-                throw new ArgumentOutOfRangeException(nameof(Seeding), value, "Seeding must be LeftHash or SelfHash.");
-            }
-
-            _seeding = value;
-        }
+        init => _seeding = OptionChecks.Seeding(value, nameof(Seeding));
     }
 
     /// <summary>
@@ -89,15 +65,7 @@ public sealed record HfKgwOptions
     public int ContextWidth
     {
         get => _contextWidth;
-        init
-        {
-            if (value is < 1 or > MaxContextWidth)
-            {
-                throw new ArgumentOutOfRangeException(nameof(ContextWidth), value, $"The context width must be between 1 and {MaxContextWidth}.");
-            }
-
-            _contextWidth = value;
-        }
+        init => _contextWidth = OptionChecks.ContextWidth(value, MaxContextWidth, nameof(ContextWidth));
     }
 
     internal void AppendHash(XxHash64 hash)

@@ -30,15 +30,7 @@ public sealed record VllmOptions
     public int ContextWidth
     {
         get => _contextWidth;
-        init
-        {
-            if (value is < 1 or > MaxContextWidth)
-            {
-                throw new ArgumentOutOfRangeException(nameof(ContextWidth), value, $"The context width must be between 1 and {MaxContextWidth}.");
-            }
-
-            _contextWidth = value;
-        }
+        init => _contextWidth = OptionChecks.ContextWidth(value, MaxContextWidth, nameof(ContextWidth));
     }
 
     /// <summary>

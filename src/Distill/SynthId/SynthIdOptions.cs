@@ -43,15 +43,7 @@ public sealed record SynthIdOptions
     public int ContextWidth
     {
         get => _contextWidth;
-        init
-        {
-            if (value is < 1 or > MaxContextWidth)
-            {
-                throw new ArgumentOutOfRangeException(nameof(ContextWidth), value, $"The context width must be between 1 and {MaxContextWidth}.");
-            }
-
-            _contextWidth = value;
-        }
+        init => _contextWidth = OptionChecks.ContextWidth(value, MaxContextWidth, nameof(ContextWidth));
     }
 
     /// <summary>Gets the number of highest-probability candidates the tournament runs over, between 2 and 1024.</summary>

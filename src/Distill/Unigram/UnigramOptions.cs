@@ -21,15 +21,7 @@ public sealed record UnigramOptions
     public double Gamma
     {
         get => _gamma;
-        init
-        {
-            if (!(value > 0.0 && value < 1.0))
-            {
-                throw new ArgumentOutOfRangeException(nameof(Gamma), value, "Gamma (the green fraction) must be strictly between 0 and 1.");
-            }
-
-            _gamma = value;
-        }
+        init => _gamma = OptionChecks.GreenFraction(value, nameof(Gamma));
     }
 
     /// <summary>Gets the bias added to green logits; finite and between 0 (exclusive) and 64.</summary>
@@ -37,15 +29,7 @@ public sealed record UnigramOptions
     public double Delta
     {
         get => _delta;
-        init
-        {
-            if (!(value > 0.0 && value <= 64.0))
-            {
-                throw new ArgumentOutOfRangeException(nameof(Delta), value, "Delta (the green bias) must be greater than 0 and at most 64.");
-            }
-
-            _delta = value;
-        }
+        init => _delta = OptionChecks.Bias(value, nameof(Delta), "Delta (the green bias)");
     }
 
     internal void AppendHash(XxHash64 hash)
