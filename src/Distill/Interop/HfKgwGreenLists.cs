@@ -152,7 +152,8 @@ internal sealed class HfKgwGreenLists
         }
     }
 
-    private void Draw(ulong seed, Span<ulong> bits, Scratch scratch)
+    /// <summary>Draws the green list of a seed into <paramref name="bits"/> with the caller's own scratch (no pool, no allocation).</summary>
+    internal void Draw(ulong seed, Span<ulong> bits, Scratch scratch)
     {
         bits.Clear();
         scratch.Generator.Seed(seed);
@@ -164,7 +165,10 @@ internal sealed class HfKgwGreenLists
         }
     }
 
-    private Scratch Rent() => _scratch.TryPop(out Scratch? s) ? s : new Scratch(VocabularySize, GreenListSize);
+    private Scratch Rent() => _scratch.TryPop(out Scratch? s) ? s : CreateScratch();
+
+    /// <summary>A new scratch for <see cref="Draw(ulong, Span{ulong}, Scratch)"/> (the buffers of one draw: about 8 bytes per vocabulary id).</summary>
+    internal Scratch CreateScratch() => new(VocabularySize, GreenListSize);
 
     /// <summary>Counts the green ids of a bitset (tests).</summary>
     public static int PopCount(ReadOnlySpan<ulong> bits)
@@ -187,7 +191,7 @@ internal sealed class HfKgwGreenLists
         public int Referenced;
     }
 
-    private sealed class Scratch
+    internal sealed class Scratch
     {
         public Scratch(int vocabularySize, int greenListSize)
         {

@@ -55,7 +55,7 @@ public sealed class HfKgwScheme : WatermarkScheme
     private readonly HfKgwSeeding _seeding;
     private readonly HfKgwDetection _reference;
 
-    private HfKgwScheme(ulong hashingKey, HfKgwOptions options, SchemeDescriptor descriptor)
+    private HfKgwScheme(ulong hashingKey, HfKgwOptions options, SchemeDescriptor descriptor, int cacheCapacity = 0)
     {
         Options = options;
         Descriptor = descriptor;
@@ -67,12 +67,15 @@ public sealed class HfKgwScheme : WatermarkScheme
         EffectiveGamma = (double)GreenListSize / v;
         BiasSingle = (float)options.Bias;
         _seeding = new HfKgwSeeding(hashingKey, IsSelfHash, Math.Min(v, HfKgwSeeding.TableSize));
-        GreenLists = new HfKgwGreenLists(v, GreenListSize);
+        GreenLists = new HfKgwGreenLists(v, GreenListSize, cacheCapacity);
         _reference = new HfKgwDetection(_seeding, GreenLists, options.Gamma, IsSelfHash, Width);
     }
 
     /// <summary>Gets the scheme's parameters.</summary>
     public HfKgwOptions Options { get; }
+
+    /// <summary>The same scheme with a green-list cache of <paramref name="capacity"/> lists (tests of a full cache).</summary>
+    internal HfKgwScheme WithCacheCapacity(int capacity) => new(HashingKey, Options, Descriptor, capacity);
 
     /// <inheritdoc />
     public override SchemeDescriptor Descriptor { get; }

@@ -23,6 +23,8 @@ internal sealed class HfKgwSession : WatermarkSession
     private readonly float[] _candidateLogits;
     private readonly bool[] _candidateGreen;
     private readonly TorchCpuGenerator? _generator;
+    private readonly ulong[] _drawn;
+    private HfKgwGreenLists.Scratch? _scratch;
     private long _position;
     private int _last;
 
@@ -35,6 +37,7 @@ internal sealed class HfKgwSession : WatermarkSession
         _candidateLogits = selfHash ? new float[HfKgwOptions.SelfHashCandidates] : [];
         _candidateGreen = selfHash ? new bool[HfKgwOptions.SelfHashCandidates] : [];
         _generator = selfHash ? new TorchCpuGenerator(0) : null;
+        _drawn = selfHash ? [] : new ulong[scheme.GreenLists.Words];
     }
 
     public override int VocabularySize => _scheme.VocabularySize;
@@ -55,7 +58,23 @@ internal sealed class HfKgwSession : WatermarkSession
 
         if (!_scheme.IsSelfHash)
         {
-            ulong[] bits = _scheme.GreenLists.Get(HfKgwSeeding.LeftHashGeneratorSeed(_scheme.HashingKey, _last));
+            // A cached list costs one read; while the cache fills, a new list joins it; once it is full,
+            // a missing list is drawn into the session's own bitset, so steady state allocates nothing.
+            ulong seed = HfKgwSeeding.LeftHashGeneratorSeed(_scheme.HashingKey, _last);
+            HfKgwGreenLists lists = _scheme.GreenLists;
+            if (!lists.TryGet(seed, out ulong[] bits))
+            {
+                if (lists.Count < lists.Capacity)
+                {
+                    bits = lists.Get(seed);
+                }
+                else
+                {
+                    lists.Draw(seed, _drawn, _scratch ??= lists.CreateScratch());
+                    bits = _drawn;
+                }
+            }
+
             AddBias(logits, bits, _scheme.BiasSingle);
             return;
         }

@@ -442,4 +442,39 @@ public sealed class HfKgwSchemeTests
 
         return logits;
     }
+
+    [Fact]
+    public void A_LeftHash_session_with_a_full_cache_biases_the_same_lists_and_allocates_nothing()
+    {
+        const int v = 4_000;
+        HfKgwScheme full = HfKgwScheme.FromHashingKey(15485863, HfKgwOptions.Default, v).WithCacheCapacity(16);
+        HfKgwScheme roomy = HfKgwScheme.FromHashingKey(15485863, HfKgwOptions.Default, v);
+        WatermarkSession a = full.CreateSession([1]), b = roomy.CreateSession([1]);
+        var random = new Random(8);
+        var logits = new float[v];
+        var x = new float[v];
+        var y = new float[v];
+        long allocated = 0;
+        for (int step = 0; step < 200; step++)
+        {
+            for (int t = 0; t < v; t++)
+            {
+                logits[t] = (float)random.NextDouble();
+            }
+
+            logits.CopyTo(x, 0);
+            logits.CopyTo(y, 0);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            a.ProcessLogits(x);
+            allocated += step >= 32 ? GC.GetAllocatedBytesForCurrentThread() - before : 0;
+            b.ProcessLogits(y);
+            Assert.Equal(y, x);
+            int token = random.Next(v);
+            a.Accept(token);
+            b.Accept(token);
+        }
+
+        Assert.Equal(16, full.GreenLists.Count);
+        Assert.Equal(0, allocated);
+    }
 }
