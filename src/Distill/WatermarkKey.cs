@@ -23,8 +23,8 @@ public sealed class WatermarkKey : IEquatable<WatermarkKey>
     /// <summary>The length of a secret, in bytes.</summary>
     public const int SizeInBytes = 32;
 
-    /// <summary>The largest number of 64-bit words an integer key may have (SynthID-Text takes one per tournament layer).</summary>
-    public const int MaxIntegerKeyWords = 64;
+    /// <summary>The largest number of 64-bit words an integer key may have (SynthID-Text takes one per tournament layer; transformers allows any number).</summary>
+    public const int MaxIntegerKeyWords = 1024;
 
     private static readonly byte[] s_keyIdLabel = Encoding.ASCII.GetBytes("distill/key-id/v1");
     private static readonly byte[] s_integerKeyLabel = Encoding.ASCII.GetBytes("distill/integer-key/v1");

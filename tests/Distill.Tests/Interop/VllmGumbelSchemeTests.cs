@@ -269,6 +269,9 @@ public sealed class VllmGumbelSchemeTests
         Assert.Throws<ArgumentException>(() => VllmGumbelScheme.Create(TestData.FixedKey, null, 100));
         Assert.Throws<ArgumentException>(() => VllmGumbelScheme.Create(WatermarkKey.FromIntegers([1, 2]), null, 100));
         Assert.Throws<ArgumentException>(() => WatermarkKey.FromIntegers([]));
+        Assert.Throws<ArgumentException>(() => WatermarkKey.FromIntegers(new ulong[WatermarkKey.MaxIntegerKeyWords + 1]));
+        Assert.True(WatermarkKey.FromIntegers(new ulong[WatermarkKey.MaxIntegerKeyWords]).IsIntegerKey);
+        Assert.NotEqual(WatermarkKey.FromIntegers([1, 2]).KeyId, WatermarkKey.FromIntegers([2, 1]).KeyId);
         Assert.Throws<ArgumentOutOfRangeException>(() => new VllmOptions { Alpha = 1.0 });
         Assert.Throws<ArgumentOutOfRangeException>(() => new VllmOptions { ContextWidth = 0 });
         WatermarkKey key = WatermarkKey.FromIntegers([7]);
