@@ -162,27 +162,12 @@ public sealed class HfKgwScheme : WatermarkScheme
     /// <param name="key">The key the descriptor names.</param>
     /// <returns>The scheme.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">The descriptor is not an hf-kgw version 1 descriptor, names another key, or the key is not a valid hashing key.</exception>
+    /// <exception cref="ArgumentException">The descriptor is not an hf-kgw descriptor, names another key, or the key is not a valid hashing key.</exception>
+    /// <exception cref="NotSupportedException">The descriptor's scheme or PRF version is not implemented by this release.</exception>
     public static HfKgwScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key)
     {
-        ArgumentNullException.ThrowIfNull(descriptor);
-        ArgumentNullException.ThrowIfNull(key);
-        if (descriptor.Scheme != SchemeName || descriptor.HfKgw is null)
-        {
-            throw new ArgumentException($"The descriptor is for scheme '{descriptor.Scheme}', not '{SchemeName}'.", nameof(descriptor));
-        }
-
-        if (descriptor.SchemeVersion != Version || descriptor.PrfVersion != PrfVersion)
-        {
-            throw new ArgumentException($"hf-kgw version {descriptor.SchemeVersion} with PRF version {descriptor.PrfVersion} is not supported (this release implements version {Version}, PRF {PrfVersion}).", nameof(descriptor));
-        }
-
-        if (descriptor.KeyId != key.KeyId)
-        {
-            throw new ArgumentException($"The descriptor names key {descriptor.KeyId}, but the key given is {key.KeyId}.", nameof(key));
-        }
-
-        return Create(key, descriptor.HfKgw, descriptor.VocabularySize, descriptor.Tokenizer);
+        SchemeDescriptor.CheckFor(descriptor, SchemeName, Version, PrfVersion, descriptor?.HfKgw, key);
+        return Create(key, descriptor!.HfKgw!, descriptor.VocabularySize, descriptor.Tokenizer);
     }
 
     /// <inheritdoc />

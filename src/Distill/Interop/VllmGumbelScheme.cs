@@ -285,8 +285,10 @@ public sealed class VllmGumbelScheme : WatermarkScheme
             var state = _prfA.Absorb(window.Context);
             UInt128 packed = Pack(state);
             tally.Counts.Tokens++;
-            var stateB = Options.DualKey ? _prfB.Absorb(window.Context) : default;
             bool scored = documentContexts is null || documentContexts.Add(packed);
+
+            // Key B's state only for a token that may be scored (a repeated context skips it).
+            var stateB = scored && dual ? _prfB.Absorb(window.Context) : default;
             if (scored && pairs is not null && !pairs.TryAdd((packed, token), Pack(stateB)))
             {
                 scored = false;

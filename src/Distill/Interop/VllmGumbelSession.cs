@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Distill.Gumbel;
 
@@ -36,6 +37,8 @@ public sealed class VllmGumbelSession : WatermarkSession
     private readonly uint[] _words;
     private Random _routing;
     private long _position;
+    private UInt128 _contextState;
+    private bool _contextStateValid;
 
     internal VllmGumbelSession(VllmGumbelScheme scheme, int? routingSeed)
     {
@@ -83,7 +86,9 @@ public sealed class VllmGumbelSession : WatermarkSession
     {
         LogitsGuard.Validate(logits, _scheme.VocabularySize, nameof(logits));
         var stateA = _scheme.PrfA.Absorb(_window.Context);
-        if (_recent.ContainsKey(VllmGumbelScheme.Pack(stateA)))
+        _contextState = VllmGumbelScheme.Pack(stateA);
+        _contextStateValid = true;
+        if (_recent.ContainsKey(_contextState))
         {
             return -1;
         }
@@ -103,24 +108,22 @@ public sealed class VllmGumbelSession : WatermarkSession
     public override void Accept(int token)
     {
         LogitsGuard.ValidateToken(token, _scheme.VocabularySize, nameof(token));
-        UInt128 context = VllmGumbelScheme.Pack(_scheme.PrfA.Absorb(_window.Context));
-        _recent[context] = _recent.GetValueOrDefault(context) + 1;
+        // The context's state was absorbed by this step's ChooseToken, unless the caller skipped it.
+        UInt128 context = _contextStateValid ? _contextState : VllmGumbelScheme.Pack(_scheme.PrfA.Absorb(_window.Context));
+        CollectionsMarshal.GetValueRefOrAddDefault(_recent, context, out _)++;
         _order.Enqueue(context);
         if (_order.Count > _scheme.Options.LookBack)
         {
             UInt128 oldest = _order.Dequeue();
-            int count = _recent[oldest] - 1;
-            if (count == 0)
+            ref int count = ref CollectionsMarshal.GetValueRefOrNullRef(_recent, oldest);
+            if (--count == 0)
             {
                 _recent.Remove(oldest);
-            }
-            else
-            {
-                _recent[oldest] = count;
             }
         }
 
         _window.Push(token);
+        _contextStateValid = false;
         _position++;
     }
 
@@ -130,6 +133,7 @@ public sealed class VllmGumbelSession : WatermarkSession
     {
         LogitsGuard.ValidateTokens(prompt, _scheme.VocabularySize, nameof(prompt));
         _window.Reset();
+        _contextStateValid = false;
         _recent.Clear();
         _order.Clear();
         _position = prompt.Length;

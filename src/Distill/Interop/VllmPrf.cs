@@ -78,15 +78,10 @@ internal readonly struct VllmPrf
 
     /// <summary>
     /// vLLM's watermarked pick: argmax over t of <c>logits[t] + (float)(-log(-log(max(u_t, FLT_MIN))))</c>
-    /// in float32 (lowest id on ties), one Philox call per four ids. Masked logits (negative infinity)
-    /// are never chosen while a finite one exists; -1 when every logit is masked.
-    /// </summary>
-    public int ChooseToken((uint S0, uint S1, uint S2, uint S3) state, ReadOnlySpan<float> logits) =>
-        ChooseToken(state, logits, legacyMapping: false, new uint[logits.Length]);
-
-    /// <summary>
-    /// The watermarked pick under the current mapping or, with <paramref name="legacyMapping"/>, the
-    /// older single-word one, using <paramref name="words"/> (at least the logits' length) as scratch.
+    /// in float32 (lowest id on ties), one Philox call per four ids, under the current mapping or, with
+    /// <paramref name="legacyMapping"/>, the older single-word one; <paramref name="words"/> (at least
+    /// the logits' length) is scratch. Masked logits (negative infinity) are never chosen while a finite
+    /// one exists; -1 when every logit is masked.
     /// </summary>
     /// <remarks>
     /// Exactly the argmax above, computed in two passes so that most ids cost no logarithm: the first

@@ -208,7 +208,7 @@ public sealed class VllmGumbelSchemeTests
 
         var prf = new VllmPrf(unchecked((ulong)seed * 0x9E3779B97F4A7C15UL), 4);
         var state = prf.Absorb((ReadOnlySpan<uint>)[unchecked((uint)seed), 1, 2, 3]);
-        return prf.ChooseToken(state, logits) == NaiveChoice(logits, t => prf.Word(state, (uint)t));
+        return prf.ChooseToken(state, logits, legacyMapping: false, new uint[vocabulary]) == NaiveChoice(logits, t => prf.Word(state, (uint)t));
     }
 
     /// <summary>argmax over finite logits of l + (float)(-log(-log(max(u, FLT_MIN)))), lowest id on ties, one id at a time.</summary>

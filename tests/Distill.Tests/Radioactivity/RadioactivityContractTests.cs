@@ -52,6 +52,13 @@ public abstract class RadioactivityContractTests
     /// </summary>
     protected virtual WatermarkSession SessionAfter(WatermarkScheme scheme, int[] context) => scheme.CreateSession(context);
 
+    /// <summary>
+    /// A session for a watermarked text with <paramref name="prompt"/>; schemes whose sessions draw at
+    /// random (vLLM's dual-key routing) override it with a fixed draw, so that every run of the
+    /// contract scores the same texts.
+    /// </summary>
+    protected virtual WatermarkSession NewSession(WatermarkScheme scheme, int[] prompt) => scheme.CreateSession(prompt);
+
     [Fact]
     public void Closed_model_p_values_are_calibrated_over_random_keys()
     {
@@ -85,7 +92,7 @@ public abstract class RadioactivityContractTests
                 var answers = new int[8][];
                 for (int p = 0; p < prompts.Length; p++)
                 {
-                    prompts[p] = s_model.Generate([p, p + 1], 60, random, scheme.CreateSession([p, p + 1]));
+                    prompts[p] = s_model.Generate([p, p + 1], 60, random, NewSession(scheme, [p, p + 1]));
                     answers[p] = [.. s_model.Generate(prompts[p].AsSpan(58), 20, random, null), .. prompts[p][10..50], .. s_model.Generate(prompts[p].AsSpan(58), 20, random, null)];
                 }
 
@@ -130,7 +137,7 @@ public abstract class RadioactivityContractTests
         for (int d = 0; d < prompts.Length; d++)
         {
             // A weak student: one answer in LearnedEvery comes from the watermarked distribution.
-            int[] output = s_model.Generate(prompts[d], 100, random, d % LearnedEvery == 0 ? scheme.CreateSession(prompts[d]) : null);
+            int[] output = s_model.Generate(prompts[d], 100, random, d % LearnedEvery == 0 ? NewSession(scheme, prompts[d]) : null);
             test.AddOutput(output);
             other.AddOutput(output);
         }
@@ -161,7 +168,7 @@ public abstract class RadioactivityContractTests
                     var test = new OpenModelTest(scheme);
                     for (int d = 0; d < 4; d++)
                     {
-                        int[] text = s_model.Generate([d], 80, random, scheme.CreateSession([d]));
+                        int[] text = s_model.Generate([d], 80, random, NewSession(scheme, [d]));
                         test.AddText(text, suspect);
                     }
 
@@ -184,7 +191,7 @@ public abstract class RadioactivityContractTests
         var plain = new Predictor(context => s_model.Argmax(context, null));
         for (int d = 0; d < 6; d++)
         {
-            int[] text = s_model.Generate([d, 1], 100, random, scheme.CreateSession([d, 1]));
+            int[] text = s_model.Generate([d, 1], 100, random, NewSession(scheme, [d, 1]));
             learned.AddText(text, student);
             unrelated.AddText(text, plain);
         }
@@ -271,7 +278,7 @@ public abstract class RadioactivityContractTests
             {
                 WatermarkScheme scheme = Create(TestData.KeyFor(9_000 + k), Vocabulary);
                 var random = new Random(k);
-                ContextFilter filter = ContextFilter.Create(scheme, Enumerable.Range(0, 10).Select(d => (ReadOnlyMemory<int>)s_model.Generate([d % 7], 100, random, scheme.CreateSession([d % 7]))));
+                ContextFilter filter = ContextFilter.Create(scheme, Enumerable.Range(0, 10).Select(d => (ReadOnlyMemory<int>)s_model.Generate([d % 7], 100, random, NewSession(scheme, [d % 7]))));
                 var test = new ClosedModelTest(scheme, new RadioactivityOptions { Filter = filter });
                 foreach (int[] output in outputs)
                 {
@@ -289,7 +296,7 @@ public abstract class RadioactivityContractTests
     {
         WatermarkScheme scheme = Create(TestData.FixedKey, Vocabulary);
         var random = new Random(13);
-        int[][] ours = [.. Enumerable.Range(0, 6).Select(d => s_model.Generate([d, 2], 80, random, scheme.CreateSession([d, 2])))];
+        int[][] ours = [.. Enumerable.Range(0, 6).Select(d => s_model.Generate([d, 2], 80, random, NewSession(scheme, [d, 2])))];
         Assert.Equal(HasContexts, ContextFilter.Supports(scheme));
         if (!HasContexts)
         {

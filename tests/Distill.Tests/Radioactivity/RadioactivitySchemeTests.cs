@@ -75,6 +75,10 @@ public sealed class VllmDualKeyRadioactivityTests : RadioactivityContractTests
 {
     protected override WatermarkSession SessionAfter(WatermarkScheme scheme, int[] context) => VllmGumbelRadioactivityTests.VllmSessionAfter(scheme, context);
 
+    /// <summary>Routing drawn from a seed fixed by the prompt and the key, so every run scores the same texts.</summary>
+    protected override WatermarkSession NewSession(WatermarkScheme scheme, int[] prompt) =>
+        ((Distill.Interop.VllmGumbelScheme)scheme).CreateSession(prompt, routingSeed: unchecked(System.Convert.ToInt32(scheme.Descriptor.KeyId[..7], 16) + (31 * prompt.Length) + (prompt.Length > 0 ? 1_000_003 * prompt[0] : 0)));
+
     protected override WatermarkScheme Create(WatermarkKey key, int vocabularySize) =>
         Distill.Interop.VllmGumbelScheme.Create(TestData.IntegerKeyFor(key), Distill.Interop.VllmOptions.DualKeyDefault with { ContextWidth = 2 }, vocabularySize);
 }
