@@ -15,9 +15,9 @@ internal static class DetectCommand
     /// <summary>The default significance level of the verdict: strong evidence, as an accusation needs.</summary>
     public const double DefaultAlpha = 1e-6;
 
-    private static readonly HashSet<string> s_values = ["key", "alpha", "bos", "eos", "bayesian"];
+    private static readonly HashSet<string> s_values = ["key", "alpha", "bos", "eos", "bayesian", "reference"];
     private static readonly HashSet<string> s_flags = ["json", "no-dedup"];
-    private static readonly HashSet<string> s_repeatable = ["key"];
+    private static readonly HashSet<string> s_repeatable = ["key", "reference"];
 
     public static int Run(IReadOnlyList<string> args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
@@ -41,7 +41,7 @@ internal static class DetectCommand
         var contexts = new List<ProfileContext>();
         foreach (string path in keyPaths)
         {
-            contexts.Add(WithEos(ProfileContext.Load(path), a));
+            contexts.Add(WithEos(ProfileContext.Load(path, a.GetAll("reference")), a));
         }
 
         Interop.HfSynthIdBayesianDetector? bayesian = LoadBayesian(a, contexts);
@@ -355,6 +355,9 @@ internal static class DetectCommand
             ? $"{d.GreenTokens} of {d.ScoredTokens} scored tokens green (expected {d.Gamma * d.ScoredTokens:F1})"
             : $"{StatisticName(d.Statistic)} {d.Score:G6} over {d.ScoredTokens} scored tokens";
         s.Append(CultureInfo.InvariantCulture, $"  p = {FormatP(d.Log10PValue)} (alpha {alpha:G3}); {evidence}, z = {d.ZScore:F2}; {d.TokenCount} tokens, {d.SkippedRepeated} repeated, {d.SkippedPrefix} without context");
+        s.Append(d.Reference is { } filter
+            ? string.Create(CultureInfo.InvariantCulture, $", {d.SkippedCommon} common in the reference ({d.ScoredShare:P0} of the text scored; {filter})")
+            : "; every pair scored (no reference filter: the p-value holds over random keys, not for this one key)");
         if (reference is not null)
         {
             s.AppendLine();
@@ -424,6 +427,13 @@ internal static class DetectCommand
             w.WriteNumber("greenTokens", d.GreenTokens);
             w.WriteNumber("skippedPrefix", d.SkippedPrefix);
             w.WriteNumber("skippedRepeated", d.SkippedRepeated);
+            w.WriteNumber("skippedCommon", d.SkippedCommon);
+            w.WriteNumber("scoredShare", d.ScoredShare);
+            if (d.Reference is { } filter)
+            {
+                w.WriteString("referenceFilter", filter.ToString());
+            }
+
             if (double.IsFinite(d.Gamma))
             {
                 w.WriteNumber("gamma", d.Gamma);

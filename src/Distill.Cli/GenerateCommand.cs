@@ -58,7 +58,7 @@ internal static class GenerateCommand
         List<string> prompts = a.Get("prompt") is { } single
             ? [single]
             : ReadPrompts(a.Require("prompts"));
-        ProfileContext context = ProfileContext.Load(keyPath);
+        ProfileContext context = ProfileContext.Load(keyPath, detection: false);
         if (context.Tokenizer.Name != BuiltInModel.TokenizerName)
         {
             throw new InvalidOperationException($"The built-in model works over {BuiltInModel.TokenizerName}, but the profile names tokenizer {context.Tokenizer.Name}.");

@@ -66,7 +66,7 @@ internal static class ProbeCommand
         }
 
         // Load everything that can fail before the first request.
-        ProfileContext? profile = a.Get("key") is { } keyPath ? ProfileContext.Load(keyPath) : null;
+        ProfileContext? profile = a.Get("key") is { } keyPath ? ProfileContext.Load(keyPath, detection: false) : null;
         IReadOnlyList<ProbePrompt> prompts = ProbePrompt.ReadFile(promptsPath);
         using IChatClient client = CreateClient(endpoint, model, Environment.GetEnvironmentVariable(keyVariable), options.RequestTimeout);
         using ProbeLog log = ProbeLog.Open(logPath);

@@ -1,4 +1,8 @@
 using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Distill.Reference;
 using Distill.Tokenizers;
 
 namespace Distill.Cli;
@@ -40,9 +44,56 @@ internal sealed class ProfileContext
     /// <summary>The same profile with another scheme (its parameters overridden for detection).</summary>
     public ProfileContext WithScheme(WatermarkScheme scheme) => new(Path, Profile, scheme);
 
-    public static ProfileContext Load(string path)
+    /// <summary>
+    /// Loads a profile. With <paramref name="detection"/>, the scheme gets the reference corpora its
+    /// descriptor's filter names: the built-in ones, and the user's among <paramref name="referenceFiles"/>.
+    /// </summary>
+    public static ProfileContext Load(string path, IReadOnlyList<string>? referenceFiles = null, bool detection = true)
     {
         WatermarkProfile profile = WatermarkProfile.Load(path);
-        return new ProfileContext(path, profile, profile.CreateScheme());
+        referenceFiles ??= [];
+        if (profile.Descriptor.Reference is null)
+        {
+            if (referenceFiles.Count > 0)
+            {
+                throw new UsageException($"The profile '{path}' names no reference filter, so --reference has nothing to match; add one with 'distill calibrate --key {path} --reference FILE --out NEW'.");
+            }
+
+            return new ProfileContext(path, profile, profile.CreateScheme());
+        }
+
+        if (!detection)
+        {
+            return new ProfileContext(path, profile, profile.CreateScheme());
+        }
+
+        var context = new ProfileContext(path, profile, profile.CreateScheme());
+        try
+        {
+            IReadOnlyList<ReferenceCorpus> supplied = ReadReferences(referenceFiles, context.Tokenizer);
+            return context.WithScheme(profile.CreateScheme(ReferenceCorpora.Resolve(profile.Descriptor, context.Tokenizer, supplied)));
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException($"The profile '{path}': {CliApp.OneLine(ex.Message)}");
+        }
+    }
+
+    /// <summary>Reads each file (text, '-' or .jsonl, as detect reads inputs) as a reference corpus named by its file name.</summary>
+    public static IReadOnlyList<ReferenceCorpus> ReadReferences(IReadOnlyList<string> files, TextTokenizer tokenizer)
+    {
+        var corpora = new List<ReferenceCorpus>(files.Count);
+        foreach (string file in files)
+        {
+            if (file == "-")
+            {
+                throw new UsageException("--reference needs a file, not standard input.");
+            }
+
+            var texts = DetectCommand.ReadDocuments(file, TextReader.Null).Select(d => d.Text).ToList();
+            corpora.Add(ReferenceCorpora.FromTexts(System.IO.Path.GetFileName(file), texts, tokenizer));
+        }
+
+        return corpora;
     }
 }

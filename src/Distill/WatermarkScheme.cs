@@ -69,6 +69,20 @@ public abstract class WatermarkScheme
     /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary.</exception>
     public abstract LocalizationResult Localize(ReadOnlySpan<int> tokens, LocalizationOptions? options = null);
 
+    /// <summary>
+    /// Returns this scheme with a reference filter: detection leaves unscored the (context, token) pairs
+    /// common in public reference text, so that the p-value stays honest under the one key a provider
+    /// deploys (see <see cref="Reference.ReferenceFilterOptions"/>). Embedding is unchanged. Green-list
+    /// schemes (KGW, Unigram, hf-kgw, the fingerprint's zero-bit layer) support it.
+    /// </summary>
+    /// <param name="references">The public reference corpora, in the scheme's tokenization; at least one.</param>
+    /// <param name="documentsPerMillionTokens">How common a pair must be to be left unscored; the scheme's measured default when <see langword="null"/>.</param>
+    /// <returns>The scheme with the filter, and a descriptor that names it.</returns>
+    /// <exception cref="NotSupportedException">The scheme has no green lists.</exception>
+    /// <exception cref="ArgumentException">No corpus, a corpus twice, or an invalid rate.</exception>
+    public virtual WatermarkScheme WithReference(System.Collections.Generic.IReadOnlyList<Reference.ReferenceCorpus> references, int? documentsPerMillionTokens = null) =>
+        throw new NotSupportedException($"Scheme '{Descriptor.Scheme}' has no green lists: reference filters apply to kgw, unigram, hf-kgw and kgw-fingerprint.");
+
     /// <summary>The scheme's per-token scorer for the radioactivity tests, or <see langword="null"/> when it has none.</summary>
     internal virtual Radioactivity.RadioactivityScorer? CreateRadioactivityScorer() => null;
 }

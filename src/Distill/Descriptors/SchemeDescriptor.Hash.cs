@@ -56,6 +56,9 @@ public sealed partial record SchemeDescriptor
 
         HfSynthId?.AppendHash(hash);
 
+        // The reference filter is a block of its own, last, so descriptors without one keep their hash.
+        Reference?.AppendHash(hash);
+
         return hash.GetCurrentHash();
     }
 
@@ -63,6 +66,13 @@ public sealed partial record SchemeDescriptor
     {
         Span<byte> buffer = stackalloc byte[4];
         BinaryPrimitives.WriteInt32LittleEndian(buffer, value);
+        hash.Append(buffer);
+    }
+
+    internal static void AppendLong(XxHash64 hash, long value)
+    {
+        Span<byte> buffer = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(buffer, value);
         hash.Append(buffer);
     }
 

@@ -60,6 +60,13 @@ public sealed partial record SchemeDescriptor
     /// <summary>Gets the parameters of Hugging Face transformers' SynthID-Text when <see cref="Scheme"/> is <c>hf-synthid</c>.</summary>
     public Interop.HfSynthIdOptions? HfSynthId { get; init; }
 
+    /// <summary>
+    /// Gets the reference filter of a green-list scheme: the public text whose common (context, token)
+    /// pairs detection leaves unscored, or <see langword="null"/> when every pair is scored (the
+    /// behaviour of descriptors made before filters existed).
+    /// </summary>
+    public Reference.ReferenceFilterOptions? Reference { get; init; }
+
     /// <summary>Gets the parameters record of whichever scheme the descriptor is for (for messages).</summary>
     internal object? Parameters => Fingerprint is { } fingerprint
         ? $"{Kgw}, {fingerprint}"

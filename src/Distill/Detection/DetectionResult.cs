@@ -28,6 +28,8 @@ public sealed class DetectionResult
         GreenTokens = counts.Green;
         SkippedPrefix = counts.SkippedPrefix;
         SkippedRepeated = counts.SkippedRepeated;
+        SkippedCommon = counts.SkippedCommon;
+        Reference = descriptor.Reference;
         Statistic = statistic;
         Score = score;
         Gamma = gamma;
@@ -69,6 +71,26 @@ public sealed class DetectionResult
 
     /// <summary>Gets the number of tokens skipped because their (context, token) pair was already scored.</summary>
     public long SkippedRepeated { get; }
+
+    /// <summary>
+    /// Gets the number of tokens not scored because their (context, token) pair is common in the
+    /// reference text (see <see cref="Reference"/>); 0 without a reference filter.
+    /// </summary>
+    public long SkippedCommon { get; }
+
+    /// <summary>
+    /// Gets the share of the tokens with a full context whose pair is not common in the reference text,
+    /// (tokens - prefix - common) / (tokens - prefix): the part of the text the test can read; 1 without
+    /// a reference filter, and 0 when no token has a full context.
+    /// </summary>
+    public double ScoredShare => TokenCount - SkippedPrefix is var eligible and > 0 ? (double)(eligible - SkippedCommon) / eligible : 0.0;
+
+    /// <summary>
+    /// Gets the reference filter the stream was scored under, or <see langword="null"/> when every pair
+    /// was scored: then the p-value is exact over random keys but, under one fixed key, frequent pairs
+    /// of human text bias it (<c>docs/statistics.md</c>).
+    /// </summary>
+    public Reference.ReferenceFilterOptions? Reference { get; }
 
     /// <summary>Gets the probability that a token is green under the null hypothesis (the scheme's effective gamma); NaN for schemes without green lists.</summary>
     public double Gamma { get; }

@@ -14,4 +14,10 @@ public enum TokenScore : byte
 
     /// <summary>Not scored: its (context, token) pair was already scored earlier in the stream (deduplication).</summary>
     Repeated = 3,
+
+    /// <summary>
+    /// Not scored: its (context, token) pair is common in the scheme's reference text, so under one fixed
+    /// key its greenness would recur across documents (see <see cref="Reference.ReferenceFilterOptions"/>).
+    /// </summary>
+    Common = 4,
 }

@@ -1,9 +1,11 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Runtime.CompilerServices;
 using Distill.Detection;
 using Distill.GreenList;
 using Distill.Prf;
+using Distill.Reference;
 
 namespace Distill.Fingerprinting;
 
@@ -45,12 +47,12 @@ public sealed class FingerprintScheme : WatermarkScheme
 
     private readonly ConditionalWeakTable<TenantRegistry, RegistryIndex> _indexes = [];
 
-    private FingerprintScheme(WatermarkKey key, KgwScheme zeroBit, FingerprintOptions options, SchemeDescriptor descriptor)
+    private FingerprintScheme(TenantCode code, KgwScheme zeroBit, FingerprintOptions options, SchemeDescriptor descriptor)
     {
         ZeroBit = zeroBit;
         Options = options;
         Descriptor = descriptor;
-        Code = new TenantCode(key, options);
+        Code = code;
         ColourSplit = zeroBit.Threshold >> 1;
     }
 
@@ -106,7 +108,7 @@ public sealed class FingerprintScheme : WatermarkScheme
             Kgw = zeroBit,
             Fingerprint = options,
         };
-        return new FingerprintScheme(key, inner, options, descriptor);
+        return new FingerprintScheme(new TenantCode(key, options), inner, options, descriptor);
     }
 
     /// <summary>Creates the scheme a descriptor describes.</summary>
@@ -115,11 +117,46 @@ public sealed class FingerprintScheme : WatermarkScheme
     /// <returns>The scheme.</returns>
     /// <exception cref="ArgumentException">The descriptor is for another scheme or names another key.</exception>
     /// <exception cref="NotSupportedException">The descriptor's version is not this release's.</exception>
-    public static FingerprintScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key)
+    public static FingerprintScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key) => FromDescriptor(descriptor, key, null);
+
+    /// <summary>Creates the scheme a descriptor describes, with the reference corpora its filter names.</summary>
+    /// <param name="descriptor">A descriptor whose scheme is <c>kgw-fingerprint</c>.</param>
+    /// <param name="key">The key the descriptor names.</param>
+    /// <param name="references">
+    /// The corpora of the descriptor's <see cref="SchemeDescriptor.Reference"/>, in order; ignored without one.
+    /// Without them the scheme embeds and traces, but zero-bit detection throws <see cref="InvalidOperationException"/>.
+    /// </param>
+    /// <returns>The scheme.</returns>
+    /// <exception cref="ArgumentException">The descriptor is for another scheme, names another key or other corpora.</exception>
+    /// <exception cref="NotSupportedException">The descriptor's version is not this release's.</exception>
+    public static FingerprintScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key, IReadOnlyList<ReferenceCorpus>? references)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
         SchemeDescriptor.CheckFor(descriptor, SchemeName, Version, PrfV1.Version, descriptor.Kgw is null ? null : descriptor.Fingerprint, key);
-        return Create(key, descriptor.Kgw, descriptor.Fingerprint, descriptor.VocabularySize, descriptor.Tokenizer);
+        FingerprintScheme scheme = Create(key, descriptor.Kgw, descriptor.Fingerprint, descriptor.VocabularySize, descriptor.Tokenizer);
+        if (descriptor.Reference is not { } filter)
+        {
+            return scheme;
+        }
+
+        KgwScheme zeroBit = KgwScheme.FromDescriptor(scheme.ZeroBit.Descriptor with { Reference = filter }, key, references);
+        return new FingerprintScheme(scheme.Code, zeroBit, scheme.Options, scheme.Descriptor with { Reference = filter });
+    }
+
+    /// <summary>
+    /// Returns this scheme with a reference filter on its zero-bit layer: <see cref="Detect"/>, the
+    /// accumulators and <see cref="Localize"/> leave unscored the pairs common in
+    /// <paramref name="references"/> (see <see cref="KgwScheme.WithReference(IReadOnlyList{ReferenceCorpus}, int?)"/>). Embedding and tracing are unchanged.
+    /// </summary>
+    /// <param name="references">The public reference corpora, in the scheme's tokenization; at least one.</param>
+    /// <param name="documentsPerMillionTokens">How common a pair must be to be left unscored; the LeftHash default (50) when <see langword="null"/>.</param>
+    /// <returns>The scheme with the filter, and a descriptor that names it.</returns>
+    /// <exception cref="ArgumentException">No corpus, a corpus twice, or an invalid rate.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A reference token id is outside the vocabulary.</exception>
+    public override FingerprintScheme WithReference(IReadOnlyList<ReferenceCorpus> references, int? documentsPerMillionTokens = null)
+    {
+        KgwScheme zeroBit = ZeroBit.WithReference(references, documentsPerMillionTokens);
+        return new FingerprintScheme(Code, zeroBit, Options, Descriptor with { Reference = zeroBit.Descriptor.Reference });
     }
 
     /// <summary>Creates a session that embeds <paramref name="tenant"/>'s fingerprint.</summary>

@@ -27,6 +27,9 @@ namespace Distill.GreenList;
 public sealed class GreenListAccumulator : WatermarkAccumulator
 {
     private static readonly byte[] s_magic = Encoding.ASCII.GetBytes("DSTLACC1");
+
+    // States of schemes with a reference filter also store the common count.
+    private static readonly byte[] s_filteredMagic = Encoding.ASCII.GetBytes("DSTLACC2");
     private readonly IGreenListScoring _scheme;
     private readonly SeedTokenSet? _seen;
     private readonly int _minimumScoredTokens;
@@ -105,17 +108,18 @@ public sealed class GreenListAccumulator : WatermarkAccumulator
     }
 
     /// <summary>
-    /// Writes the accumulator's state: magic <c>DSTLACC1</c>, the descriptor hash, the flags, the five
-    /// counts, the scored pairs in (seed, token) order, and an XxHash64 checksum of all that.
+    /// Writes the accumulator's state: magic <c>DSTLACC1</c> (<c>DSTLACC2</c> under a reference filter), the
+    /// descriptor hash, the flags, the five counts (six under a filter: the common count follows the repeated one), the scored pairs in (seed, token) order, and an XxHash64 checksum of all that.
     /// </summary>
     /// <param name="destination">The stream to write to.</param>
     public override void WriteTo(Stream destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        WriteState(destination, s_magic, Descriptor, writer =>
+        bool filtered = Descriptor.Reference is not null;
+        WriteState(destination, filtered ? s_filteredMagic : s_magic, Descriptor, writer =>
         {
             writer.Write(Deduplicate);
-            _counts.WriteTo(writer);
+            _counts.WriteTo(writer, withCommon: filtered);
             var pairs = _seen?.ToSortedArray() ?? [];
             writer.Write(pairs.Length);
             foreach (var (seed, token, green) in pairs)
@@ -144,13 +148,15 @@ public sealed class GreenListAccumulator : WatermarkAccumulator
     internal static GreenListAccumulator ReadFrom(Stream source, IGreenListScoring scheme, DetectionOptions? options)
     {
         ArgumentNullException.ThrowIfNull(source);
-        byte[] data = ReadState(source, s_magic, scheme.Descriptor, 45, "green-list");
-        using BinaryReader reader = PayloadReader(data, s_magic);
+        bool filtered = scheme.Descriptor.Reference is not null;
+        byte[] magic = filtered ? s_filteredMagic : s_magic;
+        byte[] data = ReadState(source, magic, scheme.Descriptor, filtered ? 53 : 45, "green-list");
+        using BinaryReader reader = PayloadReader(data, magic);
         try
         {
             bool deduplicate = reader.ReadBoolean();
             var accumulator = new GreenListAccumulator(scheme, (options ?? DetectionOptions.Default) with { Deduplicate = deduplicate });
-            GreenListCounts counts = GreenListCounts.ReadFrom(reader, hasGreen: true);
+            GreenListCounts counts = GreenListCounts.ReadFrom(reader, hasGreen: true, withCommon: filtered);
 
             int pairs = reader.ReadInt32();
             if (pairs < 0 || (deduplicate ? pairs != counts.Scored : pairs != 0) || (long)pairs * 13 != reader.BaseStream.Length - reader.BaseStream.Position)

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Distill.Detection;
 using Distill.Prf;
+using Distill.Reference;
 
 namespace Distill.GreenList;
 
@@ -39,6 +40,7 @@ internal static class KgwDetection
         ReadOnlySpan<int> tokens,
         ref HashWindow window,
         SeedTokenSet? seen,
+        CommonPairSet? common,
         ref GreenListCounts counts,
         Span<TokenScore> destination)
         where TSeeder : struct, ISeeder
@@ -56,7 +58,7 @@ internal static class KgwDetection
             Debug.Assert(carried <= width && carried == Math.Min(window.Seen, width), "The window holds the newest hashes.");
             window.Last(carried).CopyTo(buffer[(Lead - carried)..]);
             long position = window.Seen;
-            long skippedPrefix = 0, skippedRepeated = 0, scored = 0, green = 0;
+            long skippedPrefix = 0, skippedRepeated = 0, skippedCommon = 0, scored = 0, green = 0;
 
             for (int start = 0; start < tokens.Length; start += chunkLength)
             {
@@ -85,7 +87,43 @@ internal static class KgwDetection
 
                 // Pass 2: seeds and greenness. The previous hashes of position j >= skip are all in the
                 // buffer: in this chunk, or carried in front of it.
-                if (seen is null)
+                if (common is not null)
+                {
+                    // With a reference filter: a pair common in the reference is not scored, whatever its
+                    // greenness; the others are deduplicated and scored as usual.
+                    for (int j = skip; j < n; j++)
+                    {
+                        ulong seed = seeder.Seed(ref Unsafe.Add(ref hash0, j));
+                        int token = Unsafe.Add(ref token0, j);
+                        TokenScore score;
+                        if (common.Contains(seed, token))
+                        {
+                            skippedCommon++;
+                            score = TokenScore.Common;
+                        }
+                        else
+                        {
+                            bool isGreen = PrfV1.GreenValue(seed, token) < threshold;
+                            if (seen is not null && !seen.TryAdd(seed, token, isGreen))
+                            {
+                                skippedRepeated++;
+                                score = TokenScore.Repeated;
+                            }
+                            else
+                            {
+                                scored++;
+                                green += isGreen ? 1 : 0;
+                                score = isGreen ? TokenScore.Green : TokenScore.Red;
+                            }
+                        }
+
+                        if (record)
+                        {
+                            destination[start + j] = score;
+                        }
+                    }
+                }
+                else if (seen is null)
                 {
                     long g = 0;
                     if (record)
@@ -145,6 +183,7 @@ internal static class KgwDetection
             window.SetNewest(buffer.Slice(Lead - carried, carried), tokens.Length);
             counts.SkippedPrefix += skippedPrefix;
             counts.SkippedRepeated += skippedRepeated;
+            counts.SkippedCommon += skippedCommon;
             counts.Scored += scored;
             counts.Green += green;
         }

@@ -1,7 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using Distill.Detection;
 using Distill.Prf;
+using Distill.Reference;
 
 namespace Distill.GreenList;
 
@@ -20,7 +22,7 @@ namespace Distill.GreenList;
 /// </para>
 /// <para>Instances are immutable and thread-safe; sessions are not.</para>
 /// </remarks>
-public sealed class KgwScheme : WatermarkScheme, IGreenListScoring
+public sealed class KgwScheme : WatermarkScheme, IGreenListScoring, IPairSeeds
 {
     /// <summary>The scheme's name in descriptors.</summary>
     public const string SchemeName = "kgw";
@@ -32,11 +34,19 @@ public sealed class KgwScheme : WatermarkScheme, IGreenListScoring
 
     private readonly PrfV1 _prf;
 
+    private readonly ReferenceFilter? _reference;
+
     private KgwScheme(WatermarkKey key, KgwOptions options, SchemeDescriptor descriptor)
+        : this(PrfV1.FromKey(key.Derive(SubKeyPurpose)), options, descriptor, null)
+    {
+    }
+
+    private KgwScheme(PrfV1 prf, KgwOptions options, SchemeDescriptor descriptor, IReadOnlyList<ReferenceCorpus>? references)
     {
         Options = options;
         Descriptor = descriptor;
-        _prf = PrfV1.FromKey(key.Derive(SubKeyPurpose));
+        _prf = prf;
+        _reference = descriptor.Reference is { } filter ? ReferenceFilter.Create(filter, references, this, nameof(references)) : null;
 
         // Green iff the 32-bit green value is below floor(gamma * 2^32): the exact null probability
         // is Threshold / 2^32, which detection uses as gamma.
@@ -96,7 +106,18 @@ public sealed class KgwScheme : WatermarkScheme, IGreenListScoring
     /// <param name="key">The key the descriptor names.</param>
     /// <returns>The scheme.</returns>
     /// <exception cref="ArgumentException">The descriptor is not a KGW version 1 descriptor, or names another key.</exception>
-    public static KgwScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key)
+    public static KgwScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key) => FromDescriptor(descriptor, key, null);
+
+    /// <summary>Creates the scheme a descriptor describes, with the reference corpora its filter names.</summary>
+    /// <param name="descriptor">A descriptor whose scheme is <c>kgw</c>.</param>
+    /// <param name="key">The key the descriptor names.</param>
+    /// <param name="references">
+    /// The corpora of the descriptor's <see cref="SchemeDescriptor.Reference"/>, in order; ignored without one.
+    /// Without them the scheme embeds, but detection throws <see cref="InvalidOperationException"/>.
+    /// </param>
+    /// <returns>The scheme.</returns>
+    /// <exception cref="ArgumentException">The descriptor is not a KGW version 1 descriptor, names another key, or other corpora.</exception>
+    public static KgwScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key, IReadOnlyList<ReferenceCorpus>? references)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
         ArgumentNullException.ThrowIfNull(key);
@@ -115,7 +136,51 @@ public sealed class KgwScheme : WatermarkScheme, IGreenListScoring
             throw new ArgumentException($"The descriptor names key {descriptor.KeyId}, but the key given is {key.KeyId}.", nameof(key));
         }
 
-        return Create(key, descriptor.Kgw, descriptor.VocabularySize, descriptor.Tokenizer);
+        KgwScheme scheme = Create(key, descriptor.Kgw, descriptor.VocabularySize, descriptor.Tokenizer);
+        return descriptor.Reference is { } filter ? scheme.WithFilter(filter, references) : scheme;
+    }
+
+    /// <summary>
+    /// Returns this scheme with a reference filter: detection leaves unscored the (context, token) pairs
+    /// common in <paramref name="references"/> (see <see cref="ReferenceFilterOptions"/>), which keeps the
+    /// p-value honest under the one key a provider deploys. Embedding is unchanged.
+    /// </summary>
+    /// <param name="references">The public reference corpora, in the scheme's tokenization; at least one.</param>
+    /// <param name="documentsPerMillionTokens">
+    /// How common a pair must be to be left unscored; when <see langword="null"/>, the measured default of
+    /// the seeding (LeftHash 50, SelfHash 150; <c>docs/statistics.md</c>).
+    /// </param>
+    /// <returns>The scheme with the filter, and a descriptor that names it.</returns>
+    /// <exception cref="ArgumentException">No corpus, a corpus twice, or an invalid rate.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A reference token id is outside the vocabulary.</exception>
+    public override KgwScheme WithReference(IReadOnlyList<ReferenceCorpus> references, int? documentsPerMillionTokens = null)
+    {
+        ArgumentNullException.ThrowIfNull(references);
+        int rate = documentsPerMillionTokens ?? (Options.Seeding == KgwSeeding.SelfHash ? ReferenceFilterOptions.SelfHashRate : ReferenceFilterOptions.LeftHashRate);
+        return WithFilter(ReferenceFilter.OptionsFor(references, rate), references);
+    }
+
+    private KgwScheme WithFilter(ReferenceFilterOptions filter, IReadOnlyList<ReferenceCorpus>? references) =>
+        new(_prf, Options, Descriptor with { Reference = filter }, references);
+
+    /// <inheritdoc />
+    int IPairSeeds.SeedsOf(ReadOnlySpan<int> tokens, Span<ulong> seeds)
+    {
+        var window = default(HashWindow);
+        int width = Math.Max(PrefixLength, 1);
+        int prefix = Math.Min(PrefixLength, tokens.Length);
+        for (int i = 0; i < tokens.Length; i++)
+        {
+            ulong hash = _prf.TokenHash(tokens[i]);
+            if (i >= PrefixLength)
+            {
+                seeds[i] = Seed(ref window, hash);
+            }
+
+            window.Push(hash, width);
+        }
+
+        return prefix;
     }
 
     /// <inheritdoc />
@@ -220,25 +285,26 @@ public sealed class KgwScheme : WatermarkScheme, IGreenListScoring
         }
 
         int prefix = PrefixLength;
+        CommonPairSet? common = _reference?.Common;
         if (Options.Seeding == KgwSeeding.SelfHash)
         {
             ulong k3 = _prf.SelfSeedKey;
             if (prefix == 3)
             {
-                KgwDetection.Score(new KgwDetection.SelfHash3(k3), _prf, prefix, Threshold, tokens, ref window, seen, ref counts, destination);
+                KgwDetection.Score(new KgwDetection.SelfHash3(k3), _prf, prefix, Threshold, tokens, ref window, seen, common, ref counts, destination);
             }
             else
             {
-                KgwDetection.Score(new KgwDetection.SelfHashN(k3, prefix), _prf, prefix, Threshold, tokens, ref window, seen, ref counts, destination);
+                KgwDetection.Score(new KgwDetection.SelfHashN(k3, prefix), _prf, prefix, Threshold, tokens, ref window, seen, common, ref counts, destination);
             }
         }
         else if (prefix == 1)
         {
-            KgwDetection.Score(new KgwDetection.LeftHash1(_prf.LeftSeedStart()), _prf, prefix, Threshold, tokens, ref window, seen, ref counts, destination);
+            KgwDetection.Score(new KgwDetection.LeftHash1(_prf.LeftSeedStart()), _prf, prefix, Threshold, tokens, ref window, seen, common, ref counts, destination);
         }
         else
         {
-            KgwDetection.Score(new KgwDetection.LeftHashN(_prf.LeftSeedStart(), prefix), _prf, prefix, Threshold, tokens, ref window, seen, ref counts, destination);
+            KgwDetection.Score(new KgwDetection.LeftHashN(_prf.LeftSeedStart(), prefix), _prf, prefix, Threshold, tokens, ref window, seen, common, ref counts, destination);
         }
     }
 
@@ -247,7 +313,8 @@ public sealed class KgwScheme : WatermarkScheme, IGreenListScoring
         Score(tokens, ref window, seen, ref counts, destination);
 
     /// <inheritdoc />
-    bool IGreenListScoring.IsConsistent(ulong seed, int token, bool green) => green == (PrfV1.GreenValue(seed, token) < Threshold);
+    bool IGreenListScoring.IsConsistent(ulong seed, int token, bool green) =>
+        green == (PrfV1.GreenValue(seed, token) < Threshold) && !(_reference?.Common.Contains(seed, token) ?? false);
 
     /// <summary>The seed of a token after the context in <paramref name="window"/> (which must be full).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -287,6 +287,7 @@ internal sealed class SeedTokenSet
     {
         counts.Tokens += other.Tokens;
         counts.SkippedPrefix += other.SkippedPrefix;
+        counts.SkippedCommon += other.SkippedCommon;
         if (seen is null)
         {
             counts.Scored += other.Scored;

@@ -18,7 +18,7 @@ namespace Distill.Interop;
 /// Merging ends the open document of neither side.
 /// </para>
 /// <para>
-/// <see cref="WriteTo"/> stores magic <c>DSTLHFK1</c>, the descriptor hash, the flag, the five counts
+/// <see cref="WriteTo"/> stores magic <c>DSTLHFK1</c> (<c>DSTLHFK2</c> under a reference filter, with the common count after the repeated one), the descriptor hash, the flag, the five counts
 /// and the pairs in (seed, token) order, checksummed; <see cref="ReadFrom"/> refuses truncated, corrupt
 /// or inconsistent state (a pair whose greenness is not the reference's, counts that no scoring gives).
 /// The open document's context is not stored: appending after a read starts a new document.
@@ -29,6 +29,9 @@ public sealed class HfKgwAccumulator : WatermarkAccumulator
 {
     private const int MaxTail = HfKgwOptions.MaxContextWidth;
     private static readonly byte[] s_magic = Encoding.ASCII.GetBytes("DSTLHFK1");
+
+    // States of schemes with a reference filter also store the common count.
+    private static readonly byte[] s_filteredMagic = Encoding.ASCII.GetBytes("DSTLHFK2");
     private readonly HfKgwScheme _scheme;
     private readonly SeedTokenSet? _seen;
     private readonly int _minimumScoredTokens;
@@ -134,17 +137,18 @@ public sealed class HfKgwAccumulator : WatermarkAccumulator
     }
 
     /// <summary>
-    /// Writes the state: magic <c>DSTLHFK1</c>, the descriptor hash, the flag, the five counts, the
+    /// Writes the state: magic <c>DSTLHFK1</c> (<c>DSTLHFK2</c> under a reference filter), the descriptor hash, the flag, the five counts, the
     /// scored (seed, token, green) triples in (seed, token) order, and an XxHash64 checksum of all that.
     /// </summary>
     /// <param name="destination">The stream to write to.</param>
     public override void WriteTo(Stream destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        WriteState(destination, s_magic, Descriptor, writer =>
+        bool filtered = Descriptor.Reference is not null;
+        WriteState(destination, filtered ? s_filteredMagic : s_magic, Descriptor, writer =>
         {
             writer.Write(Deduplicate);
-            _counts.WriteTo(writer);
+            _counts.WriteTo(writer, withCommon: filtered);
             var pairs = _seen?.ToSortedArray() ?? [];
             writer.Write(pairs.Length);
             foreach (var (seed, token, green) in pairs)
@@ -168,8 +172,10 @@ public sealed class HfKgwAccumulator : WatermarkAccumulator
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(scheme);
-        byte[] data = ReadState(source, s_magic, scheme.Descriptor, 45, "hf-kgw");
-        using BinaryReader reader = PayloadReader(data, s_magic);
+        bool filtered = scheme.Descriptor.Reference is not null;
+        byte[] magic = filtered ? s_filteredMagic : s_magic;
+        byte[] data = ReadState(source, magic, scheme.Descriptor, filtered ? 53 : 45, "hf-kgw");
+        using BinaryReader reader = PayloadReader(data, magic);
         try
         {
             byte flag = reader.ReadByte();
@@ -180,7 +186,7 @@ public sealed class HfKgwAccumulator : WatermarkAccumulator
 
             bool deduplicate = flag == 1;
             var accumulator = new HfKgwAccumulator(scheme, (options ?? DetectionOptions.Default) with { Deduplicate = deduplicate });
-            GreenListCounts counts = GreenListCounts.ReadFrom(reader, hasGreen: true);
+            GreenListCounts counts = GreenListCounts.ReadFrom(reader, hasGreen: true, withCommon: filtered);
             int pairs = reader.ReadInt32();
             if (pairs < 0 || (deduplicate ? pairs != counts.Scored : pairs != 0) || (long)pairs * 9 != reader.BaseStream.Length - reader.BaseStream.Position)
             {
@@ -195,7 +201,7 @@ public sealed class HfKgwAccumulator : WatermarkAccumulator
                 byte green = reader.ReadByte();
 
                 // Only pairs that scoring produces: a token of the vocabulary with its green bit.
-                if (green > 1 || token < 0 || token >= scheme.VocabularySize || scheme.GreenLists.IsGreen(seed, token) != (green == 1))
+                if (green > 1 || token < 0 || token >= scheme.VocabularySize || scheme.GreenLists.IsGreen(seed, token) != (green == 1) || scheme.IsCommon(seed, token))
                 {
                     throw new InvalidDataException("The accumulator data is inconsistent.");
                 }

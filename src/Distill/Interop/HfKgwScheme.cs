@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using Distill.Detection;
 using Distill.GreenList;
@@ -38,7 +39,7 @@ namespace Distill.Interop;
 /// behaviour and thread-safe; sessions and accumulators are not.
 /// </para>
 /// </remarks>
-public sealed class HfKgwScheme : WatermarkScheme
+public sealed class HfKgwScheme : WatermarkScheme, Reference.IPairSeeds
 {
     /// <summary>The scheme's name in descriptors.</summary>
     public const string SchemeName = "hf-kgw";
@@ -54,8 +55,9 @@ public sealed class HfKgwScheme : WatermarkScheme
 
     private readonly HfKgwSeeding _seeding;
     private readonly HfKgwDetection _reference;
+    private readonly Reference.ReferenceFilter? _filter;
 
-    private HfKgwScheme(ulong hashingKey, HfKgwOptions options, SchemeDescriptor descriptor, int cacheCapacity = 0)
+    private HfKgwScheme(ulong hashingKey, HfKgwOptions options, SchemeDescriptor descriptor, int cacheCapacity = 0, IReadOnlyList<Reference.ReferenceCorpus>? references = null)
     {
         Options = options;
         Descriptor = descriptor;
@@ -69,6 +71,7 @@ public sealed class HfKgwScheme : WatermarkScheme
         _seeding = new HfKgwSeeding(hashingKey, IsSelfHash, Math.Min(v, HfKgwSeeding.TableSize));
         GreenLists = new HfKgwGreenLists(v, GreenListSize, cacheCapacity);
         _reference = new HfKgwDetection(_seeding, GreenLists, options.Gamma, IsSelfHash, Width);
+        _filter = descriptor.Reference is { } filter ? Reference.ReferenceFilter.Create(filter, references, this, nameof(references)) : null;
     }
 
     /// <summary>Gets the scheme's parameters.</summary>
@@ -76,6 +79,39 @@ public sealed class HfKgwScheme : WatermarkScheme
 
     /// <summary>The same scheme with a green-list cache of <paramref name="capacity"/> lists (tests of a full cache).</summary>
     internal HfKgwScheme WithCacheCapacity(int capacity) => new(HashingKey, Options, Descriptor, capacity);
+
+    /// <summary>
+    /// Returns this scheme with a reference filter: Distill's detection leaves unscored the
+    /// (generator seed, token) pairs common in <paramref name="references"/>, which keeps its p-value
+    /// honest under the one hashing key deployed. Embedding and the reference's own figures
+    /// (<see cref="DetectReference"/>) are unchanged.
+    /// </summary>
+    /// <param name="references">The public reference corpora, in the scheme's tokenization; at least one.</param>
+    /// <param name="documentsPerMillionTokens">How common a pair must be to be left unscored; the measured LeftHash default (50) when <see langword="null"/>.</param>
+    /// <returns>The scheme with the filter, and a descriptor that names it.</returns>
+    /// <exception cref="ArgumentException">No corpus, a corpus twice, or an invalid rate.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A reference token id is outside the vocabulary.</exception>
+    public override HfKgwScheme WithReference(IReadOnlyList<Reference.ReferenceCorpus> references, int? documentsPerMillionTokens = null)
+    {
+        ArgumentNullException.ThrowIfNull(references);
+        int rate = documentsPerMillionTokens ?? (IsSelfHash ? Reference.ReferenceFilterOptions.SelfHashRate : Reference.ReferenceFilterOptions.LeftHashRate);
+        return new(HashingKey, Options, Descriptor with { Reference = Reference.ReferenceFilter.OptionsFor(references, rate) }, 0, references);
+    }
+
+    /// <summary>Whether a (32-bit generator seed, token) pair is common in the reference (never without a filter).</summary>
+    internal bool IsCommon(ulong seed, int token) => _filter?.Common.Contains(seed, token) ?? false;
+
+    /// <inheritdoc />
+    int Reference.IPairSeeds.SeedsOf(ReadOnlySpan<int> tokens, Span<ulong> seeds)
+    {
+        int skip = Math.Min(Skip, tokens.Length);
+        for (int i = skip; i < tokens.Length; i++)
+        {
+            seeds[i] = unchecked((uint)GeneratorSeedAt(tokens, i));
+        }
+
+        return skip;
+    }
 
     /// <inheritdoc />
     public override SchemeDescriptor Descriptor { get; }
@@ -164,10 +200,23 @@ public sealed class HfKgwScheme : WatermarkScheme
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The descriptor is not an hf-kgw descriptor, names another key, or the key is not a valid hashing key.</exception>
     /// <exception cref="NotSupportedException">The descriptor's scheme or PRF version is not implemented by this release.</exception>
-    public static HfKgwScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key)
+    public static HfKgwScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key) => FromDescriptor(descriptor, key, null);
+
+    /// <summary>Creates the scheme a descriptor describes, with the reference corpora its filter names.</summary>
+    /// <param name="descriptor">A descriptor whose scheme is <c>hf-kgw</c>.</param>
+    /// <param name="key">The key the descriptor names.</param>
+    /// <param name="references">
+    /// The corpora of the descriptor's <see cref="SchemeDescriptor.Reference"/>, in order; ignored without one.
+    /// Without them the scheme embeds, but Distill's detection throws <see cref="InvalidOperationException"/>.
+    /// </param>
+    /// <returns>The scheme.</returns>
+    /// <exception cref="ArgumentException">The descriptor is not an hf-kgw descriptor, names another key or other corpora, or the key is not a valid hashing key.</exception>
+    /// <exception cref="NotSupportedException">The descriptor's scheme or PRF version is not implemented by this release.</exception>
+    public static HfKgwScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key, IReadOnlyList<Reference.ReferenceCorpus>? references)
     {
         SchemeDescriptor.CheckFor(descriptor, SchemeName, Version, PrfVersion, descriptor?.HfKgw, key);
-        return Create(key, descriptor!.HfKgw!, descriptor.VocabularySize, descriptor.Tokenizer);
+        HfKgwScheme scheme = Create(key, descriptor!.HfKgw!, descriptor.VocabularySize, descriptor.Tokenizer);
+        return descriptor.Reference is { } filter ? new(scheme.HashingKey, scheme.Options, scheme.Descriptor with { Reference = filter }, 0, references) : scheme;
     }
 
     /// <inheritdoc />
@@ -288,6 +337,7 @@ public sealed class HfKgwScheme : WatermarkScheme
     internal void Score(ReadOnlySpan<int> sequence, int start, long position, SeedTokenSet? seen, ref GreenListCounts counts, Span<TokenScore> destination)
     {
         bool record = !destination.IsEmpty;
+        Reference.CommonPairSet? common = _filter?.Common;
         counts.Tokens += sequence.Length - start;
         for (int i = start; i < sequence.Length; i++)
         {
@@ -302,17 +352,25 @@ public sealed class HfKgwScheme : WatermarkScheme
                 // Only the low 32 bits reach the generator: pairs are keyed by them.
                 ulong seed = unchecked((uint)GeneratorSeedAt(sequence, i));
                 int token = sequence[i];
-                bool green = GreenLists.IsGreen(seed, token);
-                if (seen is not null && !seen.TryAdd(seed, token, green))
+                if (common is not null && common.Contains(seed, token))
                 {
-                    counts.SkippedRepeated++;
-                    score = TokenScore.Repeated;
+                    counts.SkippedCommon++;
+                    score = TokenScore.Common;
                 }
                 else
                 {
-                    counts.Scored++;
-                    counts.Green += green ? 1 : 0;
-                    score = green ? TokenScore.Green : TokenScore.Red;
+                    bool green = GreenLists.IsGreen(seed, token);
+                    if (seen is not null && !seen.TryAdd(seed, token, green))
+                    {
+                        counts.SkippedRepeated++;
+                        score = TokenScore.Repeated;
+                    }
+                    else
+                    {
+                        counts.Scored++;
+                        counts.Green += green ? 1 : 0;
+                        score = green ? TokenScore.Green : TokenScore.Red;
+                    }
                 }
             }
 

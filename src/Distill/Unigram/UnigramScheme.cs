@@ -1,9 +1,11 @@
 using System;
 using System.Buffers;
+using System.Collections.Generic;
 using System.IO;
 using Distill.Detection;
 using Distill.GreenList;
 using Distill.Prf;
+using Distill.Reference;
 
 namespace Distill.Unigram;
 
@@ -28,7 +30,7 @@ namespace Distill.Unigram;
 /// </para>
 /// <para>Instances are immutable and thread-safe; sessions are not.</para>
 /// </remarks>
-public sealed class UnigramScheme : WatermarkScheme, IGreenListScoring
+public sealed class UnigramScheme : WatermarkScheme, IGreenListScoring, IPairSeeds
 {
     /// <summary>The scheme's name in descriptors.</summary>
     public const string SchemeName = "unigram";
@@ -38,11 +40,19 @@ public sealed class UnigramScheme : WatermarkScheme, IGreenListScoring
 
     internal const string SubKeyPurpose = "scheme/unigram/v1";
 
+    private readonly ReferenceFilter? _reference;
+
     private UnigramScheme(WatermarkKey key, UnigramOptions options, SchemeDescriptor descriptor)
+        : this(PrfV1.FromKey(key.Derive(SubKeyPurpose)).LeftSeedStart(), options, descriptor, null)
+    {
+    }
+
+    private UnigramScheme(ulong seed, UnigramOptions options, SchemeDescriptor descriptor, IReadOnlyList<ReferenceCorpus>? references)
     {
         Options = options;
         Descriptor = descriptor;
-        Seed = PrfV1.FromKey(key.Derive(SubKeyPurpose)).LeftSeedStart();
+        Seed = seed;
+        _reference = descriptor.Reference is { } filter ? ReferenceFilter.Create(filter, references, this, nameof(references)) : null;
         Threshold = (uint)Math.Min(Math.Floor(options.Gamma * 4294967296.0), uint.MaxValue);
         EffectiveGamma = Threshold / 4294967296.0;
         DeltaSingle = (float)options.Delta;
@@ -95,12 +105,50 @@ public sealed class UnigramScheme : WatermarkScheme, IGreenListScoring
     /// <returns>The scheme.</returns>
     /// <exception cref="ArgumentException">The descriptor is not a Unigram descriptor, or names another key.</exception>
     /// <exception cref="NotSupportedException">The descriptor's scheme or PRF version is not implemented by this release.</exception>
-    public static UnigramScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key)
+    public static UnigramScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key) => FromDescriptor(descriptor, key, null);
+
+    /// <summary>Creates the scheme a descriptor describes, with the reference corpora its filter names.</summary>
+    /// <param name="descriptor">A descriptor whose scheme is <c>unigram</c>.</param>
+    /// <param name="key">The key the descriptor names.</param>
+    /// <param name="references">
+    /// The corpora of the descriptor's <see cref="SchemeDescriptor.Reference"/>, in order; ignored without one.
+    /// Without them the scheme embeds, but detection throws <see cref="InvalidOperationException"/>.
+    /// </param>
+    /// <returns>The scheme.</returns>
+    /// <exception cref="ArgumentException">The descriptor is not a Unigram descriptor, names another key, or other corpora.</exception>
+    /// <exception cref="NotSupportedException">The descriptor's scheme or PRF version is not implemented by this release.</exception>
+    public static UnigramScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key, IReadOnlyList<ReferenceCorpus>? references)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
         ArgumentNullException.ThrowIfNull(key);
         SchemeDescriptor.CheckFor(descriptor, SchemeName, Version, PrfV1.Version, descriptor.Unigram, key);
-        return Create(key, descriptor.Unigram!, descriptor.VocabularySize, descriptor.Tokenizer);
+        UnigramScheme scheme = Create(key, descriptor.Unigram!, descriptor.VocabularySize, descriptor.Tokenizer);
+        return descriptor.Reference is { } filter ? new UnigramScheme(scheme.Seed, scheme.Options, scheme.Descriptor with { Reference = filter }, references) : scheme;
+    }
+
+    /// <summary>
+    /// Returns this scheme with a reference filter: detection leaves unscored the tokens common in
+    /// <paramref name="references"/> (a fixed green list makes every token's greenness the same in every
+    /// document, so frequent tokens would bias the test under one key). Embedding is unchanged.
+    /// </summary>
+    /// <param name="references">The public reference corpora, in the scheme's tokenization; at least one.</param>
+    /// <param name="documentsPerMillionTokens">How common a token must be to be left unscored; the measured default (80) when <see langword="null"/>.</param>
+    /// <returns>The scheme with the filter, and a descriptor that names it.</returns>
+    /// <exception cref="ArgumentException">No corpus, a corpus twice, or an invalid rate.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A reference token id is outside the vocabulary.</exception>
+    public override UnigramScheme WithReference(IReadOnlyList<ReferenceCorpus> references, int? documentsPerMillionTokens = null)
+    {
+        ArgumentNullException.ThrowIfNull(references);
+        ReferenceFilterOptions filter = ReferenceFilter.OptionsFor(references, documentsPerMillionTokens ?? ReferenceFilterOptions.UnigramRate);
+        return new UnigramScheme(Seed, Options, Descriptor with { Reference = filter }, references);
+    }
+
+    /// <inheritdoc />
+    int IPairSeeds.SeedsOf(ReadOnlySpan<int> tokens, Span<ulong> seeds)
+    {
+        // The pair of a Unigram token is the token alone (seed 0, as deduplication stores it).
+        seeds[..tokens.Length].Clear();
+        return 0;
     }
 
     /// <inheritdoc />
@@ -167,7 +215,8 @@ public sealed class UnigramScheme : WatermarkScheme, IGreenListScoring
         Score(tokens, seen, ref counts, destination);
 
     /// <inheritdoc />
-    bool IGreenListScoring.IsConsistent(ulong seed, int token, bool green) => seed == 0 && green == (PrfV1.GreenValue(Seed, token) < Threshold);
+    bool IGreenListScoring.IsConsistent(ulong seed, int token, bool green) =>
+        seed == 0 && green == (PrfV1.GreenValue(Seed, token) < Threshold) && !(_reference?.Common.Contains(0, token) ?? false);
 
     private DetectionResult ScoreDocument(ReadOnlySpan<int> tokens, Span<TokenScore> destination, DetectionOptions options)
     {
@@ -200,10 +249,22 @@ public sealed class UnigramScheme : WatermarkScheme, IGreenListScoring
         ulong seed = Seed;
         uint threshold = Threshold;
         bool write = !destination.IsEmpty;
-        long scored = 0, green = 0;
+        CommonPairSet? common = _reference?.Common;
+        long scored = 0, green = 0, skippedCommon = 0;
         for (int i = 0; i < tokens.Length; i++)
         {
             int token = tokens[i];
+            if (common is not null && common.Contains(0, token))
+            {
+                skippedCommon++;
+                if (write)
+                {
+                    destination[i] = TokenScore.Common;
+                }
+
+                continue;
+            }
+
             ref ulong word = ref seen[token >> 6];
             ulong bit = 1UL << (token & 63);
             if ((word & bit) != 0)
@@ -228,7 +289,8 @@ public sealed class UnigramScheme : WatermarkScheme, IGreenListScoring
 
         counts.Scored += scored;
         counts.Green += green;
-        counts.SkippedRepeated += tokens.Length - scored;
+        counts.SkippedCommon += skippedCommon;
+        counts.SkippedRepeated += tokens.Length - scored - skippedCommon;
     }
 
     // Every token has its full (empty) context. Deduplicated entries are stored with seed 0, never
@@ -239,9 +301,21 @@ public sealed class UnigramScheme : WatermarkScheme, IGreenListScoring
         ulong seed = Seed;
         uint threshold = Threshold;
         bool write = !destination.IsEmpty;
+        CommonPairSet? common = _reference?.Common;
         for (int i = 0; i < tokens.Length; i++)
         {
             int token = tokens[i];
+            if (common is not null && common.Contains(0, token))
+            {
+                counts.SkippedCommon++;
+                if (write)
+                {
+                    destination[i] = TokenScore.Common;
+                }
+
+                continue;
+            }
+
             bool green = PrfV1.GreenValue(seed, token) < threshold;
             if (seen is not null && !seen.TryAdd(0, token, green))
             {
