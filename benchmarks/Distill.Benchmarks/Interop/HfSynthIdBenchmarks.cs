@@ -25,6 +25,7 @@ public class HfSynthIdBenchmarks
     private float[] _logits = [];
     private float[] _work = [];
     private int[] _tokens = [];
+    private WatermarkAccumulator _accumulator = null!;
     private int _next;
 
     [Params(32_000, 128_256)]
@@ -38,6 +39,8 @@ public class HfSynthIdBenchmarks
         _logits = BenchmarkInputs.NormalLogits(VocabularySize);
         _work = new float[VocabularySize];
         _tokens = BenchmarkInputs.RandomTokens(ScoredTokens, VocabularySize);
+        _accumulator = _scheme.CreateAccumulator();
+        _accumulator.Append(_tokens);
     }
 
     /// <summary>The floor: a plain vectorized softmax sample over the same logits.</summary>
@@ -54,9 +57,17 @@ public class HfSynthIdBenchmarks
         return _work[0];
     }
 
-    /// <summary>Mean detection (distinct indices, exact binomial) of 100,000 tokens.</summary>
+    /// <summary>Mean detection (distinct n-grams, exact tail over random keys) of 100,000 tokens, per token.</summary>
     [Benchmark(OperationsPerInvoke = ScoredTokens)]
     public DetectionResult DetectPerToken() => _scheme.Detect(_tokens);
+
+    /// <summary>The fixed cost of one result: the correlation at every key offset (two FFTs of 2^16) and the exact tail, over 100,000 scored tokens.</summary>
+    [Benchmark]
+    public DetectionResult AccumulatorResult() => _accumulator.GetResult();
+
+    /// <summary>The weighted result of the same accumulator (the same correlation, then a Chernoff bound).</summary>
+    [Benchmark]
+    public DetectionResult AccumulatorWeightedResult() => _scheme.GetWeightedResult(_accumulator);
 
     private sealed class Config : KgwBenchmarkConfig
     {

@@ -4,32 +4,32 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using Distill.Detection;
-using Distill.Statistics;
 
 namespace Distill.Interop;
 
 /// <summary>
 /// Scoring state of an <see cref="HfSynthIdScheme"/>: the counts of tokens, of the first n - 1 tokens
 /// of each document, of masked n-grams (repeated context or at or after the first EOS) and of unmasked
-/// ones; with deduplication the set of distinct table indices read, each with the integer units of the
-/// layer weights of every lookup that hit it; without, the ones of each layer.
+/// ones; with deduplication the set of distinct hashes of the unmasked n-grams, without it the number
+/// of unmasked n-grams per hash residue modulo the table size.
 /// </summary>
 /// <remarks>
 /// The repetition and EOS masks restart with each document (the reference scores each text on its
-/// own); the set of indices spans every document. A merge adds the units index by index, so it equals
-/// scoring everything in one accumulator, exactly.
+/// own); the set of n-gram hashes spans every document. A merge unions the sets (adds the residue
+/// counts), so it equals scoring everything in one accumulator, exactly. The p-values come from
+/// <see cref="HfSynthIdKeyNull"/>: random layer keys, the sampling table fixed.
 /// </remarks>
 internal sealed class HfSynthIdAccumulator : WatermarkAccumulator
 {
-    private const double Ln2 = 0.69314718055994530941723212145818;
-    private static readonly byte[] s_magic = Encoding.ASCII.GetBytes("DSTLHSI1");
+    private static readonly byte[] s_magic = Encoding.ASCII.GetBytes("DSTLHSI2");
+    private static readonly byte[] s_oldMagic = Encoding.ASCII.GetBytes("DSTLHSI1");
     private readonly HfSynthIdScheme _scheme;
     private readonly int _minimumScoredTokens;
-    private readonly Dictionary<int, long>? _indices;
-    private readonly long[] _layerOnes;
+    private readonly HashSet<ulong>? _ngrams;
+    private readonly Dictionary<int, long>? _residues;
     private readonly int[] _window;
+    private HashSet<int>? _firstReads;
     private GreenListCounts _counts;
-    private long _distinctOnes;
     private HfSynthIdHistory? _history;
     private int _filled;
     private bool _eosSeen;
@@ -39,8 +39,15 @@ internal sealed class HfSynthIdAccumulator : WatermarkAccumulator
         _scheme = scheme;
         Deduplicate = options.Deduplicate;
         _minimumScoredTokens = options.MinimumScoredTokens;
-        _indices = options.Deduplicate ? [] : null;
-        _layerOnes = new long[scheme.Depth];
+        if (options.Deduplicate)
+        {
+            _ngrams = [];
+        }
+        else
+        {
+            _residues = [];
+        }
+
         _window = new int[scheme.Options.NgramLength - 1];
     }
 
@@ -72,102 +79,92 @@ internal sealed class HfSynthIdAccumulator : WatermarkAccumulator
         _counts.SkippedPrefix += typed._counts.SkippedPrefix;
         _counts.SkippedRepeated += typed._counts.SkippedRepeated;
         _counts.Scored += typed._counts.Scored;
-        for (int d = 0; d < _layerOnes.Length; d++)
+        _ngrams?.UnionWith(typed._ngrams!);
+        if (_residues is not null)
         {
-            _layerOnes[d] += typed._layerOnes[d];
-        }
-
-        if (_indices is not null)
-        {
-            foreach (var (index, units) in typed._indices!)
+            foreach (var (residue, count) in typed._residues!)
             {
-                AddUnits(index, units);
+                AddResidue(residue, count);
             }
         }
     }
 
+    /// <summary>
+    /// The mean test: S = sum over layers of the ones its key reads from the scored n-grams (each
+    /// distinct hash once with deduplication), against its exact distribution over random keys.
+    /// </summary>
     public override DetectionResult GetResult()
     {
-        long trials, ones;
-        if (_indices is not null)
+        (HfSynthIdKeyNull? nul, long n) = NullDistribution();
+        int depth = _scheme.Depth;
+        long ones = 0;
+        double log10P = 0.0, z = 0.0;
+        if (nul is not null)
         {
-            trials = _indices.Count;
-            ones = _distinctOnes;
-        }
-        else
-        {
-            trials = _counts.Scored * _scheme.Depth;
-            ones = _layerOnes.Sum();
+            ReadOnlySpan<long> keys = _scheme.Keys;
+            for (int d = 0; d < depth; d++)
+            {
+                ones += nul.Ones[(int)(keys[d] & _scheme.TableMask)];
+            }
+
+            double sd = Math.Sqrt(depth * nul.Variance);
+            z = sd > 0 ? (ones - (depth * nul.Mean)) / sd : 0.0;
+            log10P = _counts.Scored >= _minimumScoredTokens ? nul.LogUpperTail(depth, ones) / Math.Log(10.0) : 0.0;
         }
 
         GreenListCounts counts = _counts;
         counts.Green = ones;
-        double score = trials > 0 ? (double)ones / trials : 0.0;
-        double z = trials > 0 ? (ones - (trials / 2.0)) / Math.Sqrt(trials / 4.0) : 0.0;
-        double log10P = _counts.Scored >= _minimumScoredTokens ? Binomial.Log10UpperTail(ones, trials, 0.5) : 0.0;
+        double cells = (double)n * depth;
+        double score = cells > 0 ? ones / cells : 0.0;
         return new DetectionResult(Descriptor, counts, DetectionStatistic.MeanGValue, score, double.NaN, Deduplicate, _minimumScoredTokens, z, log10P);
     }
 
+    /// <summary>The weighted test: S = sum over layers of its weight (in integer units) times its ones, by a Chernoff bound from the exact null.</summary>
     internal DetectionResult GetWeightedResult()
     {
-        // Groups of independent fair bits sharing one weight (in integer units): distinct indices by
-        // their summed units with deduplication, each layer's lookups without.
-        var groups = new Dictionary<long, (long Count, long Ones)>();
-        long ones = 0;
-        if (_indices is not null)
+        (HfSynthIdKeyNull? nul, long n) = NullDistribution();
+        int depth = _scheme.Depth;
+        ReadOnlySpan<long> units = _scheme.Units;
+        long ones = 0, weighted = 0;
+        double log10P = 0.0, z = 0.0;
+        if (nul is not null)
         {
-            ReadOnlySpan<byte> table = _scheme.Table;
-            foreach (var (index, units) in _indices)
+            ReadOnlySpan<long> keys = _scheme.Keys;
+            double mean = 0, variance = 0;
+            for (int d = 0; d < depth; d++)
             {
-                int bit = table[index];
-                var (count, groupOnes) = groups.GetValueOrDefault(units);
-                groups[units] = (count + 1, groupOnes + bit);
-                ones += bit;
+                long c = nul.Ones[(int)(keys[d] & _scheme.TableMask)];
+                ones += c;
+                weighted += units[d] * c;
+                mean += units[d] * nul.Mean;
+                variance += (double)units[d] * units[d] * nul.Variance;
             }
-        }
-        else
-        {
-            ReadOnlySpan<long> layerUnits = _scheme.Units;
-            for (int d = 0; d < _layerOnes.Length; d++)
-            {
-                var (count, groupOnes) = groups.GetValueOrDefault(layerUnits[d]);
-                groups[layerUnits[d]] = (count + _counts.Scored, groupOnes + _layerOnes[d]);
-                ones += _layerOnes[d];
-            }
-        }
 
-        long sumUnits = 0, totalUnits = 0;
-        double squares = 0;
-        foreach (var (units, (count, groupOnes)) in groups)
-        {
-            sumUnits += units * groupOnes;
-            totalUnits += units * count;
-            squares += (double)units * units * count;
+            z = variance > 0 ? (weighted - mean) / Math.Sqrt(variance) : 0.0;
+            log10P = _counts.Scored >= _minimumScoredTokens ? nul.LogWeightedUpperTail(units, weighted) / Math.Log(10.0) : 0.0;
         }
 
         GreenListCounts counts = _counts;
         counts.Green = ones;
-        long cells = _counts.Scored * _scheme.Depth;
-        double score = cells > 0 ? sumUnits * _scheme.UnitScale / cells : 0.0;
-        double sd = Math.Sqrt(squares / 4.0);
-        double z = sd > 0 ? (sumUnits - (totalUnits / 2.0)) / sd : 0.0;
-        double log10P = _counts.Scored >= _minimumScoredTokens ? LogWeightedTail(groups, sumUnits, totalUnits) / Math.Log(10.0) : 0.0;
+        double cells = (double)n * depth;
+        double score = cells > 0 ? weighted * _scheme.UnitScale / cells : 0.0;
         return new DetectionResult(Descriptor, counts, DetectionStatistic.WeightedMeanGValue, score, double.NaN, Deduplicate, _minimumScoredTokens, z, log10P);
     }
 
     public override void Reset()
     {
         _counts = default;
-        _distinctOnes = 0;
-        Array.Clear(_layerOnes);
-        _indices?.Clear();
+        _ngrams?.Clear();
+        _residues?.Clear();
+        _firstReads?.Clear();
         EndDocument();
     }
 
     /// <summary>
-    /// Writes magic <c>DSTLHSI1</c>, the descriptor hash, the deduplication flag, the four counts (tokens,
-    /// prefix, masked, scored), the depth, then with deduplication the number of distinct indices and each
-    /// (index, units) in index order, without it the ones of each layer; then an XxHash64 checksum.
+    /// Writes magic <c>DSTLHSI2</c>, the descriptor hash, the deduplication flag, the four counts (tokens,
+    /// prefix, masked, scored), the depth, then with deduplication the number of distinct n-gram hashes
+    /// and each hash in increasing order (unsigned), without it the number of residues and each
+    /// (residue, n-grams) in residue order; then an XxHash64 checksum.
     /// </summary>
     public override void WriteTo(Stream destination)
     {
@@ -179,20 +176,23 @@ internal sealed class HfSynthIdAccumulator : WatermarkAccumulator
             writer.Write(_counts.SkippedPrefix);
             writer.Write(_counts.SkippedRepeated);
             writer.Write(_counts.Scored);
-            writer.Write(_layerOnes.Length);
-            if (_indices is not null)
+            writer.Write(_scheme.Depth);
+            if (_ngrams is not null)
             {
-                writer.Write(_indices.Count);
-                foreach (var (index, units) in _indices.OrderBy(e => e.Key))
+                ulong[] sorted = [.. _ngrams];
+                Array.Sort(sorted);
+                writer.Write(sorted.Length);
+                foreach (ulong hash in sorted)
                 {
-                    writer.Write(index);
-                    writer.Write(units);
+                    writer.Write(hash);
                 }
             }
             else
             {
-                foreach (long count in _layerOnes)
+                writer.Write(_residues!.Count);
+                foreach (var (residue, count) in _residues.OrderBy(e => e.Key))
                 {
+                    writer.Write(residue);
                     writer.Write(count);
                 }
             }
@@ -202,7 +202,17 @@ internal sealed class HfSynthIdAccumulator : WatermarkAccumulator
     internal static HfSynthIdAccumulator ReadFrom(Stream source, HfSynthIdScheme scheme, DetectionOptions? options)
     {
         ArgumentNullException.ThrowIfNull(source);
-        byte[] data = ReadState(source, s_magic, scheme.Descriptor, 37, "hf-synthid");
+        using var copy = new MemoryStream();
+        source.CopyTo(copy);
+        if (copy.Length >= s_oldMagic.Length && copy.GetBuffer().AsSpan(0, s_oldMagic.Length).SequenceEqual(s_oldMagic))
+        {
+            throw new InvalidDataException(
+                "This hf-synthid accumulator was written by an earlier release (format DSTLHSI1: distinct table indices under the random-table model). "
+                + "It does not keep the scored n-grams that this release's test over random keys needs: score the text again.");
+        }
+
+        copy.Position = 0;
+        byte[] data = ReadState(copy, s_magic, scheme.Descriptor, 37, "hf-synthid");
         using BinaryReader reader = PayloadReader(data, s_magic);
         try
         {
@@ -224,10 +234,31 @@ internal sealed class HfSynthIdAccumulator : WatermarkAccumulator
             }
 
             long remaining = reader.BaseStream.Length - reader.BaseStream.Position;
+            int entries = reader.ReadInt32();
             if (deduplicate)
             {
-                int entries = reader.ReadInt32();
-                if (entries < 0 || (long)entries * 12 != remaining - 4 || entries > counts.Scored * depth || entries > scheme.Table.Length)
+                // Each distinct hash came from at least one unmasked n-gram.
+                if (entries < 0 || (long)entries * 8 != remaining - 4 || entries > counts.Scored)
+                {
+                    throw Inconsistent();
+                }
+
+                ulong previous = 0;
+                for (int i = 0; i < entries; i++)
+                {
+                    ulong hash = reader.ReadUInt64();
+                    if (i > 0 && hash <= previous)
+                    {
+                        throw Inconsistent();
+                    }
+
+                    accumulator._ngrams!.Add(hash);
+                    previous = hash;
+                }
+            }
+            else
+            {
+                if (entries < 0 || (long)entries * 12 != remaining - 4 || entries > counts.Scored || entries > scheme.Table.Length)
                 {
                     throw Inconsistent();
                 }
@@ -236,40 +267,22 @@ internal sealed class HfSynthIdAccumulator : WatermarkAccumulator
                 int previous = -1;
                 for (int i = 0; i < entries; i++)
                 {
-                    int index = reader.ReadInt32();
-                    long units = reader.ReadInt64();
-                    if (index <= previous || index >= scheme.Table.Length || units < 1 || units > counts.Scored * scheme.UnitsPerPosition)
+                    int residue = reader.ReadInt32();
+                    long count = reader.ReadInt64();
+                    if (residue <= previous || residue >= scheme.Table.Length || count < 1 || count > counts.Scored)
                     {
                         throw Inconsistent();
                     }
 
-                    accumulator.AddUnits(index, units);
-                    total += units;
-                    previous = index;
+                    accumulator.AddResidue(residue, count);
+                    total += count;
+                    previous = residue;
                 }
 
-                // Every unmasked n-gram adds the units of all its layers: the totals must agree.
-                if (total != counts.Scored * scheme.UnitsPerPosition)
+                // Every unmasked n-gram has one residue: the counts must sum to the scored n-grams.
+                if (total != counts.Scored)
                 {
                     throw Inconsistent();
-                }
-            }
-            else
-            {
-                if (remaining != 8L * depth)
-                {
-                    throw Inconsistent();
-                }
-
-                for (int d = 0; d < depth; d++)
-                {
-                    long ones = reader.ReadInt64();
-                    if (ones < 0 || ones > counts.Scored)
-                    {
-                        throw Inconsistent();
-                    }
-
-                    accumulator._layerOnes[d] = ones;
                 }
             }
 
@@ -321,117 +334,67 @@ internal sealed class HfSynthIdAccumulator : WatermarkAccumulator
 
             _counts.Scored++;
             ulong ngram = HfSynthIdScheme.NgramHash(hash, token);
-            int first = 0, firstOnes = 0;
-            for (int d = 0; d < depth; d++)
+            if (_ngrams is not null)
             {
-                int index = _scheme.TableIndex(ngram, d);
-                int bit = table[index];
-                if (_indices is not null)
-                {
-                    if (AddUnits(index, _scheme.Units[d]))
-                    {
-                        first++;
-                        firstOnes += bit;
-                    }
-                }
-                else
-                {
-                    _layerOnes[d] += bit;
-                    first++;
-                    firstOnes += bit;
-                }
+                _ngrams.Add(ngram);
+            }
+            else
+            {
+                AddResidue((int)(ngram & (ulong)_scheme.TableMask), 1);
             }
 
             if (record)
             {
+                // Localization's per-window binomial: the table indices this n-gram reads first.
+                int first = 0, firstOnes = 0;
+                for (int d = 0; d < depth; d++)
+                {
+                    int index = _scheme.TableIndex(ngram, d);
+                    if (!Deduplicate || (_firstReads ??= []).Add(index))
+                    {
+                        first++;
+                        firstOnes += table[index];
+                    }
+                }
+
                 trials[i] = first;
                 ones[i] = firstOnes;
             }
         }
     }
 
-    /// <summary>
-    /// A Chernoff bound on the upper tail of S = sum of units times independent fair bits, in natural
-    /// log: min over lambda &gt;= 0 of lambda d + sum_groups count (ln(1 + e^(-lambda u)) - ln 2), with
-    /// d = total - S the deficit (integers, so no cancellation near the all-ones end); exact when every bit is 1.
-    /// </summary>
-    internal static double LogWeightedTail(Dictionary<long, (long Count, long Ones)> groups, long sum, long total)
+    /// <summary>The null distribution over random keys of the scored n-grams (null when none), and their number (distinct with deduplication).</summary>
+    private (HfSynthIdKeyNull? Null, long Ngrams) NullDistribution()
     {
-        if (total == 0 || 2 * sum <= total)
+        var histogram = new long[_scheme.Table.Length];
+        long n = 0;
+        if (_ngrams is not null)
         {
-            return 0.0;
-        }
-
-        long bits = 0;
-        foreach (var (_, (count, _)) in groups)
-        {
-            bits += count;
-        }
-
-        double deficit = total - sum;
-        if (deficit == 0)
-        {
-            return -bits * Ln2;
-        }
-
-        double lo = 0.0, hi = 1.0 / groups.Keys.Max();
-        while (Derivative(hi, deficit, groups) < 0.0 && hi < 1e6)
-        {
-            lo = hi;
-            hi *= 2.0;
-        }
-
-        for (int iteration = 0; iteration < 200 && hi - lo > 1e-15 * hi; iteration++)
-        {
-            double mid = (lo + hi) / 2.0;
-            if (Derivative(mid, deficit, groups) < 0.0)
+            ulong mask = (ulong)_scheme.TableMask;
+            foreach (ulong hash in _ngrams)
             {
-                lo = mid;
+                histogram[(int)(hash & mask)]++;
             }
-            else
+
+            n = _ngrams.Count;
+        }
+        else
+        {
+            foreach (var (residue, count) in _residues!)
             {
-                hi = mid;
+                histogram[residue] += count;
+                n += count;
             }
         }
 
-        // Any lambda gives a valid bound; the minimum is the tightest.
-        return Math.Min(0.0, Objective((lo + hi) / 2.0, deficit, groups));
-    }
-
-    private static double Objective(double lambda, double deficit, Dictionary<long, (long Count, long Ones)> groups)
-    {
-        double sum = lambda * deficit;
-        foreach (var (units, (count, _)) in groups)
-        {
-            sum += count * (Binomial.Log1P(Math.Exp(-lambda * units)) - Ln2);
-        }
-
-        return sum;
-    }
-
-    private static double Derivative(double lambda, double deficit, Dictionary<long, (long Count, long Ones)> groups)
-    {
-        double sum = deficit;
-        foreach (var (units, (count, _)) in groups)
-        {
-            sum -= count * units / (1.0 + Math.Exp(lambda * units));
-        }
-
-        return sum;
+        return n == 0 ? (null, 0) : (HfSynthIdKeyNull.Create(histogram, _scheme.Spectrum), n);
     }
 
     private static InvalidDataException Inconsistent() => new("The accumulator data is inconsistent.");
 
-    /// <summary>Adds units to an index; true when the index is new (then its bit joins the ones).</summary>
-    private bool AddUnits(int index, long units)
+    private void AddResidue(int residue, long count)
     {
-        ref long slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_indices!, index, out bool exists);
-        slot += units;
-        if (!exists)
-        {
-            _distinctOnes += _scheme.Table[index];
-        }
-
-        return !exists;
+        ref long slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_residues!, residue, out _);
+        slot += count;
     }
 }

@@ -32,17 +32,22 @@ namespace Distill.Interop;
 /// (<see cref="ScoreReference"/> returns those figures).
 /// </para>
 /// <para>
-/// <b>Distill's p-values.</b> Null model: the sampling table is drawn at random (fair bits) and the
-/// text is independent of it. Then g-values read at distinct table indices are independent fair coins,
-/// whatever the text and the keys. With deduplication (the default) each distinct index read by an
-/// unmasked n-gram counts once, across every position and depth (a lookup that hits an index already
-/// read is a copy, and dropping it keeps the test exact): <see cref="Detect"/> gives the exact
-/// P[Binomial(distinct indices, 1/2) &gt;= ones] (<see cref="DetectionStatistic.MeanGValue"/>, the score is
-/// the mean over distinct indices). <see cref="DetectWeighted"/> tests the reference's weighted sum,
-/// written over distinct indices as sum_j W_j b_j with W_j the summed layer weights of the lookups that
-/// hit index j, by a Chernoff bound (<see cref="DetectionStatistic.WeightedMeanGValue"/>; conservative;
-/// its score is the reference's weighted mean). Without deduplication every lookup counts as a trial,
-/// as the reference's mean does: lookups that collide are not independent, so that p-value is not exact.
+/// <b>Distill's p-values.</b> Null model: the text does not depend on the key, and the layer keys are
+/// random (their low log2(<see cref="HfSynthIdOptions.TableSize"/>) bits, the only ones that reach the
+/// table, independent and uniform); the sampling table is what it is, public and fixed. Since the size
+/// is a power of two, the g-value of an n-gram with hash H at a layer with key k is T'[(H + k) mod size]
+/// for a fixed permutation T' of the table, so a layer's ones over the scored n-grams, as a function of
+/// its key's offset, is a circular cross-correlation C of their hash histogram with T', computed exactly
+/// for every offset. Under the null the layers' ones are independent draws of C at uniform offsets, and
+/// the test is their exact tail: a permutation test over every fresh key, with no Monte-Carlo error.
+/// With deduplication (the default) each distinct n-gram (its 64-bit hash) counts once across every
+/// document; without, every unmasked n-gram counts, which the null distribution accounts for, so both
+/// are valid. <see cref="Detect"/> (<see cref="DetectionStatistic.MeanGValue"/>) reports the exact
+/// P[sum_d C(K_d) &gt;= ones] (by exponential tilting and one FFT convolution; the Chernoff bound where
+/// the convolution would exceed 2^22 values), <see cref="DetectWeighted"/>
+/// (<see cref="DetectionStatistic.WeightedMeanGValue"/>) the Chernoff bound on the weighted sum
+/// sum_d w_d C(K_d) from the exact moment generating function (conservative). Localization keeps the
+/// per-window binomial over distinct table indices, which assumes a random table (see <see cref="Localize"/>).
 /// </para>
 /// <para>Instances are immutable and thread-safe; sessions and accumulators are not.</para>
 /// </remarks>
@@ -64,6 +69,7 @@ public sealed class HfSynthIdScheme : WatermarkScheme
     private readonly double[] _weights;
     private readonly long[] _units;
     private readonly HfSynthIdDetection _reference;
+    private HfSynthIdTableSpectrum? _spectrum;
 
     private HfSynthIdScheme(long[] keys, HfSynthIdOptions options, SchemeDescriptor descriptor)
     {
@@ -82,7 +88,6 @@ public sealed class HfSynthIdScheme : WatermarkScheme
         }
 
         UnitScale = (double)depth / totalUnits;
-        UnitsPerPosition = totalUnits;
         _weights = new double[depth];
         for (int d = 0; d < depth; d++)
         {
@@ -113,8 +118,8 @@ public sealed class HfSynthIdScheme : WatermarkScheme
 
     internal double UnitScale { get; }
 
-    /// <summary>The units of one position's lookups over every depth.</summary>
-    internal long UnitsPerPosition { get; }
+    /// <summary>The table's spectrum for the null over random keys (shared by every scheme with this table).</summary>
+    internal HfSynthIdTableSpectrum Spectrum => _spectrum ??= HfSynthIdTableSpectrum.For(Options.TableSeed, _table);
 
     /// <summary>Creates the scheme.</summary>
     /// <param name="key">An integer key: one word per layer, the reference's <c>keys</c> as 64-bit two's complement.</param>
@@ -238,10 +243,11 @@ public sealed class HfSynthIdScheme : WatermarkScheme
     /// <inheritdoc />
     /// <remarks>
     /// Scores generated tokens only (the caller passes them; a prompt would be scored as text). The
-    /// statistic is <see cref="DetectionStatistic.MeanGValue"/>; with deduplication the p-value is the
-    /// exact P[Binomial(distinct table indices, 1/2) &gt;= ones] over the indices read by unmasked
-    /// n-grams (see the type's remarks), and <see cref="DetectionResult.ScoredTokens"/> counts the
-    /// unmasked n-grams; <see cref="DetectionResult.GreenTokens"/> is the number of ones.
+    /// statistic is <see cref="DetectionStatistic.MeanGValue"/>; the p-value is the exact tail, over
+    /// random layer keys with the table fixed, of the ones the key reads from the scored n-grams (each
+    /// distinct n-gram once with deduplication; see the type's remarks). <see cref="DetectionResult.ScoredTokens"/>
+    /// counts the unmasked n-grams, <see cref="DetectionResult.GreenTokens"/> is the number of ones over
+    /// every layer, <see cref="DetectionResult.Score"/> the mean g-value over the n-grams counted and the layers.
     /// </remarks>
     public override DetectionResult Detect(ReadOnlySpan<int> tokens, DetectionOptions? options = null)
     {
@@ -253,8 +259,9 @@ public sealed class HfSynthIdScheme : WatermarkScheme
 
     /// <summary>
     /// Tests generated tokens with the reference's weighted mean g-value: the statistic is
-    /// <see cref="DetectionStatistic.WeightedMeanGValue"/>, the p-value a conservative Chernoff bound over
-    /// the distinct table indices read (each weighted by the summed layer weights of its lookups).
+    /// <see cref="DetectionStatistic.WeightedMeanGValue"/>, the p-value a conservative Chernoff bound on
+    /// the weighted sum of the layers' ones from its exact distribution over random layer keys (the
+    /// table fixed; see the type's remarks).
     /// </summary>
     /// <param name="tokens">The generated tokens.</param>
     /// <param name="options">Detection options; <see cref="DetectionOptions.Default"/> when <see langword="null"/>.</param>
@@ -295,8 +302,11 @@ public sealed class HfSynthIdScheme : WatermarkScheme
     /// <inheritdoc />
     /// <remarks>
     /// Each unmasked n-gram contributes, at its last token, the table indices it reads first (with
-    /// deduplication; every lookup without) and their ones. A window holding T such indices with K
-    /// ones has the exact tail P[Binomial(T, 1/2) &gt;= K], since first reads are distinct indices; the
+    /// deduplication; every lookup without) and their ones. Unlike <see cref="Detect"/>, this statistic
+    /// assumes a random sampling table (fair, independent bits): a window holding T such indices with K
+    /// ones has the tail P[Binomial(T, 1/2) &gt;= K] under that model, since first reads are distinct
+    /// indices. A short window reads few of the table's indices, where that model is a fair description,
+    /// but it is not the randomness of the deployed key (the table is public and fixed); the
     /// window grid and the Bonferroni correction over every window searched are those of the other
     /// schemes' localizers. <see cref="WatermarkedSpan.ScoredTokens"/> counts the window's n-grams and
     /// <see cref="WatermarkedSpan.GreenTokens"/> its ones; <see cref="WatermarkedSpan.Score"/> is the
