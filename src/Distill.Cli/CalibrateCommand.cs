@@ -42,33 +42,42 @@ internal static class CalibrateCommand
         var c = CultureInfo.InvariantCulture;
         var s = new StringBuilder();
         s.AppendLine(string.Create(c, $"Calibration of key {report.KeyId} ({report.Scheme}) on {report.Texts} text(s): {report.Tokens:N0} tokens, {report.DistinctTokens:N0} distinct; deduplication {(report.Options.Deduplicate ? "on" : "off")}."));
-        s.AppendLine(string.Create(c, $"False positives (p <= alpha) per passage length, with exact {Percent(report.Options.Confidence, 0)} intervals:"));
-        s.AppendLine();
-        s.Append(string.Create(c, $"{"tokens",6} {"passages",9} {"dedup loss",10} {"smallest p",10}"));
-        foreach (double alpha in report.Options.Alphas)
-        {
-            s.Append(string.Create(c, $"  {"p <= " + alpha.ToString("G3", c),-30}"));
-        }
-
-        s.AppendLine();
+        s.AppendLine(string.Create(c, $"Per passage length: false positives (p <= alpha) with exact {Percent(report.Options.Confidence, 0)} intervals, and the p-value threshold that keeps the false-positive rate at or below alpha."));
         foreach (CalibrationBucket bucket in report.Buckets)
         {
-            s.Append(string.Create(c, $"{bucket.Length,6} {bucket.Passages,9} {Percent(bucket.DeduplicationLoss, 1),10} {(bucket.Passages > 0 ? DetectCommand.FormatP(bucket.MinLog10PValue) : "-"),10}"));
-            foreach (CalibrationRate rate in bucket.Rates)
+            s.AppendLine();
+            s.AppendLine(string.Create(c, $"{bucket.Length} tokens: {bucket.Passages:N0} passages, deduplication loss {Percent(bucket.DeduplicationLoss, 1)}, smallest p {(bucket.Passages > 0 ? DetectCommand.FormatP(bucket.MinLog10PValue) : "-")}"));
+            s.AppendLine(string.Create(c, $"  {"alpha",8} {"p <= alpha",11} {"rate",9} {Percent(report.Options.Confidence, 0) + " interval",-20} {"threshold",10}  basis"));
+            for (int a = 0; a < bucket.Rates.Count; a++)
             {
-                string cell = rate.Passages == 0
-                    ? "-"
-                    : string.Create(c, $"{rate.FalsePositives} ({Percent(rate.Rate, 2)}; {Percent(rate.Lower, 2)}-{Percent(rate.Upper, 2)}){(rate.IsMeasurable ? "" : " *")}");
-                s.Append(string.Create(c, $"  {cell,-30}"));
+                CalibrationRate rate = bucket.Rates[a];
+                CalibrationThreshold threshold = bucket.Thresholds[a];
+                string count = rate.Passages == 0 ? "-" : rate.FalsePositives.ToString("N0", c) + (rate.IsMeasurable ? "" : " *");
+                string interval = rate.Passages == 0 ? "-" : $"{Rate(rate.Lower)} - {Rate(rate.Upper)}";
+                string basis = threshold.IsExtrapolated
+                    ? string.Create(c, $"extrapolated (measured needs {threshold.PassagesNeeded:N0} passages)")
+                    : string.Create(c, $"measured: {threshold.FalsePositives:N0} at or below, upper {Rate(threshold.Upper)}");
+                s.AppendLine(string.Create(c, $"  {rate.Alpha.ToString("G3", c),8} {count,11} {(rate.Passages == 0 ? "-" : Rate(rate.Rate)),9} {interval,-20} {Threshold(bucket, threshold),10}  {basis}"));
             }
 
-            s.AppendLine();
+            if (bucket.Thresholds.Any(t => t.IsExtrapolated))
+            {
+                s.AppendLine(bucket.InflationLength is { } from && bucket.InflationAlpha is { } at
+                    ? string.Create(c, $"  extrapolated with inflation {bucket.Inflation:F2} (the {Percent(report.Options.Confidence, 0)} upper bound of the rate at p <= {at:G3} over {at:G3}, {(from == bucket.Length ? "this bucket's worst" : $"{from}-token passages, the worst of any bucket")})")
+                    : "  extrapolated without any measured rate: the nominal alphas, unverified");
+            }
         }
 
+        s.AppendLine();
         if (report.Buckets.Any(b => b.Rates.Any(r => r.Passages > 0 && !r.IsMeasurable)))
         {
-            s.AppendLine("  * too few passages to measure a rate at this alpha (passages x alpha < 1)");
+            s.AppendLine("* too few passages to measure a rate at this alpha (passages x alpha < 1)");
         }
+
+        s.AppendLine("A passage is flagged when p <= threshold (p < threshold where marked <).");
+
+        s.AppendLine("Thresholds " + report.ThresholdRule);
+        s.AppendLine("Thresholds " + report.ExtrapolationRule);
 
         if (report.Warnings.Count > 0)
         {
@@ -131,10 +140,33 @@ internal static class CalibrateCommand
                 }
 
                 w.WriteEndArray();
+                w.WriteNumber("inflation", bucket.Inflation);
+                WriteInflationFrom(w, bucket.InflationLength, bucket.InflationAlpha);
+                w.WriteStartArray("thresholds");
+                foreach (CalibrationThreshold threshold in bucket.Thresholds)
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("target", threshold.Target);
+                    w.WriteNumber("log10Threshold", threshold.Log10Threshold);
+                    w.WriteNumber("threshold", Math.Pow(10, threshold.Log10Threshold));
+                    w.WriteBoolean("extrapolated", threshold.IsExtrapolated);
+                    w.WriteString("basis", threshold.IsExtrapolated ? "extrapolated" : "measured");
+                    w.WriteNumber("falsePositives", threshold.FalsePositives);
+                    w.WriteNumber("upper", threshold.Upper);
+                    w.WriteNumber("passagesNeeded", threshold.PassagesNeeded);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
                 w.WriteEndObject();
             }
 
             w.WriteEndArray();
+            w.WriteString("thresholdRule", report.ThresholdRule);
+            w.WriteString("extrapolationRule", report.ExtrapolationRule);
+            w.WriteNumber("inflation", report.Inflation);
+            WriteInflationFrom(w, report.InflationLength, report.InflationAlpha);
+
             w.WriteStartArray("warnings");
             foreach (CalibrationWarning warning in report.Warnings)
             {
@@ -159,6 +191,32 @@ internal static class CalibrateCommand
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WriteInflationFrom(Utf8JsonWriter w, int? length, double? alpha)
+    {
+        if (length is { } tokens && alpha is { } level)
+        {
+            w.WriteStartObject("inflationFrom");
+            w.WriteNumber("tokens", tokens);
+            w.WriteNumber("alpha", level);
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("inflationFrom");
+        }
+    }
+
+    private static string Rate(double value) =>
+        value == 0 ? "0" : value.ToString("0.00E+00", CultureInfo.InvariantCulture);
+
+    // A threshold just below a passage's p-value (the rule's fallback) would print as that p-value: say "<" it instead.
+    private static string Threshold(CalibrationBucket bucket, CalibrationThreshold threshold)
+    {
+        double next = Math.BitIncrement(threshold.Log10Threshold);
+        bool strict = bucket.Log10PValues.Count > threshold.FalsePositives && bucket.Log10PValues[threshold.FalsePositives] == next;
+        return (strict ? "< " : "") + DetectCommand.FormatP(strict ? next : threshold.Log10Threshold);
     }
 
     private static string Percent(double value, int digits) =>

@@ -57,9 +57,10 @@ internal static class CliApp
                     which invalidates p-values on repetitive text.
           calibrate --key FILE INPUT... [--json] [--no-dedup]
                     Measure the profile's false-positive rate on your own unwatermarked text: passages
-                    of 32 to 512 tokens, rates at 1e-2, 1e-3 and 1e-4 with exact 95% intervals, and
-                    warnings where the text is too repetitive or too short to measure. INPUT as for
-                    detect.
+                    of 32 to 1024 tokens, rates at 1e-2 to 1e-6 with exact 95% intervals, the p-value
+                    threshold per length that keeps the rate at or below each (measured where the
+                    passages can certify it, marked extrapolated where they cannot), and warnings
+                    where the text is too repetitive or too short to measure. INPUT as for detect.
           trace     --key FILE [--tenants REGISTRY] [INPUT ...] [--json] [--alpha A]
                     [--pooled [--false-accusation E] [--max-reported K]]
                     Which tenant's fingerprint each text carries, under a kgw-fingerprint profile:

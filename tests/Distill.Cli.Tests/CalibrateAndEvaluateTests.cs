@@ -44,13 +44,39 @@ public sealed class CalibrateAndEvaluateTests : IDisposable
         Assert.Equal(7, root.GetProperty("texts").GetInt32());
         Assert.Equal("kgw", root.GetProperty("scheme").GetString());
         JsonElement[] buckets = [.. root.GetProperty("buckets").EnumerateArray()];
-        Assert.Equal([32, 64, 128, 256, 512], buckets.Select(b => b.GetProperty("tokens").GetInt32()));
+        Assert.Equal([32, 64, 128, 256, 512, 1024], buckets.Select(b => b.GetProperty("tokens").GetInt32()));
         foreach (JsonElement bucket in buckets)
         {
             JsonElement[] rates = [.. bucket.GetProperty("rates").EnumerateArray()];
-            Assert.Equal([1e-2, 1e-3, 1e-4], rates.Select(r => r.GetProperty("alpha").GetDouble()));
+            Assert.Equal([1e-2, 1e-3, 1e-4, 1e-5, 1e-6], rates.Select(r => r.GetProperty("alpha").GetDouble()));
             Assert.All(rates, r => Assert.True(r.GetProperty("lower").GetDouble() <= r.GetProperty("upper").GetDouble()));
+
+            // One threshold per target: never looser than the target, measured ones certified, extrapolated exactly below passagesNeeded.
+            int passages = bucket.GetProperty("passages").GetInt32();
+            JsonElement[] thresholds = [.. bucket.GetProperty("thresholds").EnumerateArray()];
+            Assert.Equal([1e-2, 1e-3, 1e-4, 1e-5, 1e-6], thresholds.Select(t => t.GetProperty("target").GetDouble()));
+            foreach (JsonElement t in thresholds)
+            {
+                double target = t.GetProperty("target").GetDouble();
+                double log10Threshold = t.GetProperty("log10Threshold").GetDouble();
+                bool extrapolated = t.GetProperty("extrapolated").GetBoolean();
+                Assert.True(log10Threshold <= Math.Log10(target));
+                Assert.Equal(Math.Pow(10, log10Threshold), t.GetProperty("threshold").GetDouble(), 12);
+                Assert.Equal(passages < t.GetProperty("passagesNeeded").GetInt64(), extrapolated);
+                Assert.Equal(extrapolated ? "extrapolated" : "measured", t.GetProperty("basis").GetString());
+                Assert.True(extrapolated || t.GetProperty("upper").GetDouble() <= target);
+            }
+
+            Assert.True(bucket.GetProperty("inflation").GetDouble() >= 1);
         }
+
+        // About 17,000 tokens: the 32-token passages certify 1e-2, the 1024-token ones nothing; nothing reaches 1e-6.
+        Assert.False(buckets[0].GetProperty("thresholds")[0].GetProperty("extrapolated").GetBoolean());
+        Assert.All(buckets[^1].GetProperty("thresholds").EnumerateArray(), t => Assert.True(t.GetProperty("extrapolated").GetBoolean()));
+        Assert.Equal(root.GetProperty("inflation").GetDouble(), buckets[^1].GetProperty("inflation").GetDouble());
+        Assert.Equal(JsonValueKind.Object, root.GetProperty("inflationFrom").ValueKind);
+        Assert.Contains("Clopper-Pearson", root.GetProperty("thresholdRule").GetString());
+        Assert.Contains("divided by", root.GetProperty("extrapolationRule").GetString());
 
         // About 17,000 tokens: too few passages for 1e-3 and 1e-4 anywhere, and the warning says how many are needed.
         JsonElement[] warnings = [.. root.GetProperty("warnings").EnumerateArray()];
@@ -59,7 +85,9 @@ public sealed class CalibrateAndEvaluateTests : IDisposable
         (code, output, err) = Run(BrownCorpus.HeldOutDocuments[11].Text, "calibrate", "--key", key, "-");
         Assert.True(code == 0, err);
         Assert.Contains("passages", output);
-        Assert.Contains("p <= 0.01", output);
+        Assert.Contains("p <= alpha", output);
+        Assert.Contains("1024 tokens:", output);
+        Assert.Contains("extrapolated", output);
         Assert.Contains("Warnings:", output);
     }
 

@@ -11,11 +11,11 @@ namespace Distill.Evaluation.Calibration;
 /// </summary>
 public sealed record CalibrationOptions
 {
-    private readonly IReadOnlyList<int> _lengths = [32, 64, 128, 256, 512];
-    private readonly IReadOnlyList<double> _alphas = [1e-2, 1e-3, 1e-4];
+    private readonly IReadOnlyList<int> _lengths = [32, 64, 128, 256, 512, 1024];
+    private readonly IReadOnlyList<double> _alphas = [1e-2, 1e-3, 1e-4, 1e-5, 1e-6];
     private readonly double _confidence = 0.95;
 
-    /// <summary>Gets the defaults: lengths 32, 64, 128, 256 and 512 tokens; alphas 1e-2, 1e-3 and 1e-4; 95% intervals; deduplication on.</summary>
+    /// <summary>Gets the defaults: lengths 32, 64, 128, 256, 512 and 1024 tokens; alphas 1e-2 to 1e-6 by factors of 10; 95% intervals; deduplication on.</summary>
     public static CalibrationOptions Default { get; } = new();
 
     /// <summary>Gets the passage lengths in tokens (the buckets), ascending and distinct.</summary>
@@ -36,7 +36,10 @@ public sealed record CalibrationOptions
         }
     }
 
-    /// <summary>Gets the significance levels at which false positives are counted, each strictly between 0 and 1.</summary>
+    /// <summary>
+    /// Gets the significance levels at which false positives are counted, each strictly between 0
+    /// and 1; each is also a target false-positive rate for which a threshold is reported.
+    /// </summary>
     /// <exception cref="ArgumentException">The list is empty or holds a value outside (0, 1).</exception>
     public IReadOnlyList<double> Alphas
     {

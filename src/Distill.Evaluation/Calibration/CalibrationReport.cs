@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Globalization;
 
 namespace Distill.Evaluation.Calibration;
 
@@ -18,6 +19,9 @@ public sealed class CalibrationReport
         int distinctTokens,
         double distinctFraction,
         IReadOnlyList<CalibrationBucket> buckets,
+        double inflation,
+        int? inflationLength,
+        double? inflationAlpha,
         IReadOnlyList<CalibrationWarning> warnings)
     {
         Scheme = descriptor.Scheme;
@@ -29,6 +33,9 @@ public sealed class CalibrationReport
         DistinctTokens = distinctTokens;
         DistinctFraction = distinctFraction;
         Buckets = buckets;
+        Inflation = inflation;
+        InflationAlpha = inflationAlpha;
+        InflationLength = inflationLength;
         Warnings = warnings;
     }
 
@@ -61,6 +68,33 @@ public sealed class CalibrationReport
 
     /// <summary>Gets one bucket per length of the options, in their order.</summary>
     public IReadOnlyList<CalibrationBucket> Buckets { get; }
+
+    /// <summary>
+    /// Gets the worst inflation over all buckets: the largest ratio, over every cell whose threshold
+    /// is measured, of the upper end of the exact interval of the rate at p &lt;= alpha to alpha; at
+    /// least 1. A bucket without a measured cell extrapolates with it; 1 when no cell is measured
+    /// (then <see cref="InflationLength"/> is <see langword="null"/> and the extrapolated thresholds
+    /// are the nominal targets, unverified).
+    /// </summary>
+    public double Inflation { get; }
+
+    /// <summary>Gets the passage length of the cell that set <see cref="Inflation"/>; <see langword="null"/> when no cell is measured.</summary>
+    public int? InflationLength { get; }
+
+    /// <summary>Gets the alpha of the cell that set <see cref="Inflation"/>; <see langword="null"/> when no cell is measured.</summary>
+    public double? InflationAlpha { get; }
+
+    /// <summary>Gets the rule by which measured thresholds are chosen, in words (see <see cref="CalibrationThreshold"/>).</summary>
+    public string ThresholdRule => string.Create(
+        CultureInfo.InvariantCulture,
+        $"measured: the largest t among log10(target) and the bucket's passage log10 p-values not above it such that the upper end of the exact (Clopper-Pearson) two-sided {Options.Confidence * 100:G4}% interval of the rate of passages with log10 p <= t is at or below the target (just below the smallest passage p-value when none qualifies); only where the bucket has enough passages that zero false positives would certify the target (passagesNeeded).");
+
+    /// <summary>Gets the rule by which extrapolated thresholds are chosen, in words (see <see cref="CalibrationThreshold"/>).</summary>
+    public string ExtrapolationRule => InflationLength is not null
+        ? string.Create(
+            CultureInfo.InvariantCulture,
+            $"extrapolated (too few passages to certify the target): the target divided by the bucket's inflation, the largest ratio of the upper end of a measured rate's {Options.Confidence * 100:G4}% interval at p <= alpha to alpha over the bucket's measured cells (over every bucket's when it has none; at least 1, so never looser than the target), and never looser than the bucket's measured threshold for a larger target. An assumption that the deeper tail inflates no more than the measured levels, not a measurement.")
+        : "extrapolated (too few passages to certify the target): no cell could be measured, so the thresholds are the nominal targets, unverified on this text.";
 
     /// <summary>Gets the warnings; empty when nothing looks wrong.</summary>
     public IReadOnlyList<CalibrationWarning> Warnings { get; }

@@ -18,7 +18,10 @@ namespace Distill.Evaluation.Calibration;
 /// Each text's tokens are cut, for each length of <see cref="CalibrationOptions.Lengths"/>, into
 /// non-overlapping passages from its first token (a shorter remainder is dropped); each passage is
 /// detected on its own and counted as a false positive at alpha when its p-value is at most alpha.
-/// Rates come with exact (Clopper-Pearson) intervals.
+/// Rates come with exact (Clopper-Pearson) intervals. For each alpha taken as a target
+/// false-positive rate, each bucket also gets the p-value threshold that keeps the rate at or below
+/// it (<see cref="CalibrationThreshold"/>): measured from the passages' p-values where there are
+/// enough passages to certify the target, extrapolated (and marked so) where there are not.
 /// </para>
 /// <para>
 /// Under one fixed key, passages of the same text are not independent trials (frequent
@@ -113,17 +116,74 @@ public static class CalibrationRun
 
         var detection = new DetectionOptions { Deduplicate = options.Deduplicate };
         var deduplicating = new DetectionOptions { Deduplicate = true };
-        var buckets = new List<CalibrationBucket>(options.Lengths.Count);
+        var measured = new List<(int Length, double[] Log10P, double Loss, CalibrationRate[] Rates, double?[] Certified)>(options.Lengths.Count);
         foreach (int length in options.Lengths)
         {
-            buckets.Add(Measure(scheme, streams, length, options, detection, deduplicating));
+            (double[] log10P, double loss) = Measure(scheme, streams, length, detection, deduplicating);
+            CalibrationRate[] rates = [.. options.Alphas.Select(alpha => new CalibrationRate(alpha, log10P.Length, CalibrationThreshold.CountAtMost(log10P, Math.Log10(alpha)), options.Confidence))];
+            double?[] certified = [.. options.Alphas.Select(alpha => CalibrationThreshold.Certify(log10P, alpha, options.Confidence))];
+            measured.Add((length, log10P, loss, rates, certified));
+        }
+
+        // The inflation: the worst upper bound of a measured rate relative to its alpha, per bucket and over all buckets.
+        var worst = new (double Ratio, int Length, double Alpha)?[measured.Count];
+        (double Ratio, int Length, double Alpha)? overall = null;
+        for (int i = 0; i < measured.Count; i++)
+        {
+            var bucket = measured[i];
+            for (int a = 0; a < options.Alphas.Count; a++)
+            {
+                double ratio = bucket.Rates[a].Upper / options.Alphas[a];
+                if (bucket.Certified[a] is not null && (worst[i] is null || ratio > worst[i]!.Value.Ratio))
+                {
+                    worst[i] = (ratio, bucket.Length, options.Alphas[a]);
+                }
+            }
+
+            if (worst[i] is { } w && (overall is null || w.Ratio > overall.Value.Ratio))
+            {
+                overall = w;
+            }
+        }
+
+        var buckets = new List<CalibrationBucket>(measured.Count);
+        for (int i = 0; i < measured.Count; i++)
+        {
+            var bucket = measured[i];
+            (double Ratio, int Length, double Alpha)? source = worst[i] ?? overall;
+            double inflation = Math.Max(1.0, source?.Ratio ?? 1.0);
+            var thresholds = new CalibrationThreshold[options.Alphas.Count];
+            for (int a = 0; a < options.Alphas.Count; a++)
+            {
+                double alpha = options.Alphas[a];
+                double log10Threshold;
+                if (bucket.Certified[a] is { } certified)
+                {
+                    log10Threshold = certified;
+                }
+                else
+                {
+                    log10Threshold = Math.Log10(alpha) - Math.Log10(inflation);
+                    for (int b = 0; b < options.Alphas.Count; b++)
+                    {
+                        if (options.Alphas[b] > alpha && bucket.Certified[b] is { } larger)
+                        {
+                            log10Threshold = Math.Min(log10Threshold, larger);
+                        }
+                    }
+                }
+
+                thresholds[a] = new CalibrationThreshold(alpha, log10Threshold, bucket.Certified[a] is null, bucket.Log10P.Length, CalibrationThreshold.CountAtMost(bucket.Log10P, log10Threshold), options.Confidence);
+            }
+
+            buckets.Add(new CalibrationBucket(bucket.Length, Array.AsReadOnly(bucket.Log10P), bucket.Loss, bucket.Rates, thresholds, inflation, source?.Length, source?.Alpha));
         }
 
         double distinctFraction = DistinctFraction(streams, shortest);
-        return new CalibrationReport(scheme.Descriptor, options, streams.Length, tokens, distinct.Count, distinctFraction, buckets, Warnings(options, buckets, distinctFraction));
+        return new CalibrationReport(scheme.Descriptor, options, streams.Length, tokens, distinct.Count, distinctFraction, buckets, Math.Max(1.0, overall?.Ratio ?? 1.0), overall?.Length, overall?.Alpha, Warnings(options, buckets, distinctFraction));
     }
 
-    private static CalibrationBucket Measure(WatermarkScheme scheme, ReadOnlyMemory<int>[] streams, int length, CalibrationOptions options, DetectionOptions detection, DetectionOptions deduplicating)
+    private static (double[] Log10P, double Loss) Measure(WatermarkScheme scheme, ReadOnlyMemory<int>[] streams, int length, DetectionOptions detection, DetectionOptions deduplicating)
     {
         var passages = new List<ReadOnlyMemory<int>>();
         foreach (ReadOnlyMemory<int> stream in streams)
@@ -149,17 +209,10 @@ public static class CalibrationRun
             scoreable[i] = deduplicated.TokenCount - deduplicated.SkippedPrefix;
         });
 
-        var rates = new List<CalibrationRate>(options.Alphas.Count);
-        foreach (double alpha in options.Alphas)
-        {
-            double threshold = Math.Log10(alpha);
-            int below = log10P.Count(p => p <= threshold);
-            rates.Add(new CalibrationRate(alpha, passages.Count, below, options.Confidence));
-        }
-
+        Array.Sort(log10P);
         long scoreableSum = scoreable.Sum();
         double loss = scoreableSum > 0 ? (double)repeated.Sum() / scoreableSum : 0.0;
-        return new CalibrationBucket(length, passages.Count, log10P.Length > 0 ? log10P.Min() : 0.0, loss, rates);
+        return (log10P, loss);
     }
 
     private static double DistinctFraction(ReadOnlyMemory<int>[] streams, int shortest)
@@ -228,7 +281,7 @@ public static class CalibrationRun
             {
                 warnings.Add(new CalibrationWarning(
                     CalibrationWarningKind.TooFewPassages,
-                    string.Create(culture, $"At alpha {alpha:G3}, buckets {string.Join(", ", buckets.Where(b => !b.Rates[a].IsMeasurable).Select(b => $"{b.Length} ({b.Passages} passages)"))} have too few passages to measure a rate: at least {unmeasured[0].PassagesNeeded:N0} are needed to expect one false positive (several times that for a useful interval)."),
+                    string.Create(culture, $"At alpha {alpha:G3}, buckets {string.Join(", ", buckets.Where(b => !b.Rates[a].IsMeasurable).Select(b => $"{b.Length} ({b.Passages} passages)"))} have too few passages to measure a rate: at least {unmeasured[0].PassagesNeeded:N0} are needed to expect one false positive (several times that for a useful interval). Their thresholds for a false-positive rate of {alpha:G3} are extrapolated (measured thresholds need {CalibrationThreshold.NeededPassages(alpha, options.Confidence):N0} passages)."),
                     alpha: alpha));
             }
         }

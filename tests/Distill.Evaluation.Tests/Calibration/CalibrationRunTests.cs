@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Distill.Detection;
 using Distill.Evaluation.Calibration;
 using Distill.Evaluation.Tests.Watermark;
 using Distill.GreenList;
@@ -35,7 +36,7 @@ public sealed class CalibrationRunTests(ITestOutputHelper output)
             Assert.Equal(100, report.Texts);
             Assert.Equal(texts.Sum(t => (long)t.Length), report.Tokens);
             Assert.InRange(report.DistinctFraction, 0.45, 0.9);
-            Assert.Equal([32, 64, 128, 256, 512], report.Buckets.Select(b => b.Length));
+            Assert.Equal([32, 64, 128, 256, 512, 1024], report.Buckets.Select(b => b.Length));
             foreach (CalibrationBucket bucket in report.Buckets)
             {
                 Assert.Equal(texts.Sum(t => t.Length / bucket.Length), bucket.Passages);
@@ -53,6 +54,127 @@ public sealed class CalibrationRunTests(ITestOutputHelper output)
             Assert.Contains("10,000", few.Message);
             Assert.Equal(report.Buckets.Count(b => b.Passages < 10_000), report.Buckets.Count(b => !b.Rates[2].IsMeasurable));
         }
+    }
+
+    [Theory]
+    [InlineData("kgw")]
+    [InlineData("unigram")]
+    public void On_all_held_out_text_the_rates_and_thresholds_agree_with_an_independent_recount(string name)
+    {
+        // Every bucket from 32 to 1024 tokens and every alpha from 1e-2 to 1e-6 under one deployed key: the counts
+        // are recounted from the passages' own detections, and each threshold is checked against its defining rule
+        // through the binomial tail (the Clopper-Pearson upper bound of k in n is at or below r exactly when
+        // P[X <= k | n, r] is at most half the miscoverage), not through the bisection that computes it.
+        WatermarkScheme scheme = name == "kgw"
+            ? Kgw(410, KgwOptions.Default)
+            : UnigramScheme.Create(RealText.Key(451), UnigramOptions.Default, RealText.Tokenizer.VocabularySize, RealText.Tokenizer.Name);
+        IReadOnlyList<ReadOnlyMemory<int>> texts = HeldOut(int.MaxValue);
+        CalibrationOptions options = CalibrationOptions.Default;
+        CalibrationReport report = CalibrationRun.RunTokens(scheme, texts);
+        double halfMiss = (1 - options.Confidence) / 2;
+        bool Certifies(int k, int n, double r) => Math.Exp(Binomial.LogLowerTail(k, n, r)) <= halfMiss;
+
+        Assert.Equal(options.Lengths, report.Buckets.Select(b => b.Length));
+        double worst = 1.0;
+        foreach (CalibrationBucket bucket in report.Buckets)
+        {
+            int length = bucket.Length;
+            double[] recount = [.. texts.SelectMany(t => Enumerable.Range(0, t.Length / length).Select(i => t.Slice(i * length, length)))
+                .Select(p => scheme.Detect(p.Span) is { Status: DetectionStatus.Scored } r ? r.Log10PValue : 0.0)
+                .Order()];
+            double inflation = 0.0;
+            int n = recount.Length;
+            Assert.Equal(n, bucket.Passages);
+            Assert.Equal(recount, bucket.Log10PValues);
+            for (int a = 0; a < options.Alphas.Count; a++)
+            {
+                double alpha = options.Alphas[a];
+                CalibrationRate rate = bucket.Rates[a];
+                CalibrationThreshold threshold = bucket.Thresholds[a];
+                int k = recount.Count(q => q <= Math.Log10(alpha));
+                Assert.Equal(k, rate.FalsePositives);
+                if (k < n)
+                {
+                    Assert.Equal(halfMiss, Math.Exp(Binomial.LogLowerTail(k, n, rate.Upper)), 6);
+                }
+
+                // Extrapolated exactly when zero false positives among the bucket's passages could not certify the target.
+                Assert.Equal(alpha, threshold.Target);
+                Assert.Equal(!Certifies(0, n, alpha), threshold.IsExtrapolated);
+                Assert.Equal(threshold.IsExtrapolated, n < threshold.PassagesNeeded);
+                Assert.Equal(recount.Count(q => q <= threshold.Log10Threshold), threshold.FalsePositives);
+                Assert.True(threshold.Log10Threshold <= Math.Log10(alpha));
+                if (!threshold.IsExtrapolated)
+                {
+                    Assert.True(Certifies(threshold.FalsePositives, n, alpha), $"{length} tokens at {alpha}: {threshold.FalsePositives} of {n}");
+                    Assert.True(threshold.Upper <= alpha);
+                    Assert.All(recount.Append(Math.Log10(alpha)).Where(q => q > threshold.Log10Threshold && q <= Math.Log10(alpha)), q => Assert.False(Certifies(recount.Count(v => v <= q), n, alpha)));
+                    inflation = Math.Max(inflation, rate.Upper / alpha);
+                }
+
+                output.WriteLine($"{name} {length} tokens, alpha {alpha:G3}: {k} of {n} (95% up to {rate.Upper:G3}); threshold 10^{threshold.Log10Threshold:F3} {(threshold.IsExtrapolated ? "extrapolated" : "measured")}, {threshold.FalsePositives} at or below");
+            }
+
+            // Every default bucket of the held-out text has a measured cell, so each extrapolates with its own inflation.
+            Assert.Equal(length, bucket.InflationLength);
+            Assert.Equal(Math.Max(1.0, inflation), bucket.Inflation, 12);
+            worst = Math.Max(worst, bucket.Inflation);
+        }
+
+        // The data reach the shallow levels and not the deep ones.
+        Assert.Contains(report.Buckets, b => !b.Thresholds[0].IsExtrapolated);
+        Assert.All(report.Buckets, b => Assert.True(b.Thresholds[^1].IsExtrapolated));
+
+        // Extrapolated: the target over the worst measured inflation, never looser than a measured threshold of a larger target.
+        Assert.Equal(worst, report.Inflation, 12);
+        foreach (CalibrationBucket bucket in report.Buckets)
+        {
+            for (int a = 0; a < options.Alphas.Count; a++)
+            {
+                if (bucket.Thresholds[a].IsExtrapolated)
+                {
+                    double expected = Math.Log10(options.Alphas[a]) - Math.Log10(bucket.Inflation);
+                    for (int b = 0; b < a; b++)
+                    {
+                        if (!bucket.Thresholds[b].IsExtrapolated)
+                        {
+                            expected = Math.Min(expected, bucket.Thresholds[b].Log10Threshold);
+                        }
+                    }
+
+                    Assert.Equal(expected, bucket.Thresholds[a].Log10Threshold, 12);
+                }
+            }
+        }
+
+        output.WriteLine(string.Join(", ", report.Buckets.Select(b => $"{b.Length}: inflation {b.Inflation:G4} at {b.InflationAlpha:G3}")));
+    }
+
+    [Fact]
+    public void A_bucket_without_a_measured_cell_borrows_the_worst_inflation_and_without_any_the_nominal_levels_stand_unverified()
+    {
+        KgwScheme scheme = Kgw(411, KgwOptions.Default);
+        IReadOnlyList<ReadOnlyMemory<int>> texts = HeldOut(8);
+        CalibrationReport report = CalibrationRun.RunTokens(scheme, texts);
+        CalibrationBucket[] measured = [.. report.Buckets.Where(b => b.Thresholds.Any(t => !t.IsExtrapolated))];
+        CalibrationBucket[] unmeasured = [.. report.Buckets.Where(b => b.Thresholds.All(t => t.IsExtrapolated))];
+        Assert.NotEmpty(measured);
+        Assert.NotEmpty(unmeasured);
+        Assert.Equal(measured.Max(b => b.Inflation), report.Inflation);
+        foreach (CalibrationBucket bucket in unmeasured)
+        {
+            Assert.Equal(report.Inflation, bucket.Inflation);
+            Assert.Equal(report.InflationLength, bucket.InflationLength);
+            Assert.All(bucket.Thresholds, t => Assert.Equal(Math.Log10(t.Target) - Math.Log10(report.Inflation), t.Log10Threshold, 12));
+        }
+
+        // Too little text to measure anything: every threshold is the nominal level, extrapolated, and the rule says unverified.
+        CalibrationReport tiny = CalibrationRun.RunTokens(scheme, [texts[0][..300]]);
+        Assert.Null(tiny.InflationLength);
+        Assert.Equal(1.0, tiny.Inflation);
+        Assert.All(tiny.Buckets.SelectMany(b => b.Thresholds), t => Assert.True(t.IsExtrapolated && t.Log10Threshold == Math.Log10(t.Target)));
+        Assert.Contains("unverified", tiny.ExtrapolationRule);
+        Assert.Contains("Clopper-Pearson", tiny.ThresholdRule);
     }
 
     [Fact]
