@@ -12,19 +12,34 @@ namespace Distill.Cli;
 /// <summary><c>distill calibrate</c>: the profile's empirical false-positive rate on the user's own unwatermarked text.</summary>
 internal static class CalibrateCommand
 {
-    private static readonly HashSet<string> s_values = ["key"];
-    private static readonly HashSet<string> s_flags = ["json", "no-dedup"];
+    private static readonly HashSet<string> s_values = ["key", "reference", "out"];
+    private static readonly HashSet<string> s_flags = ["json", "no-dedup", "force"];
+    private static readonly HashSet<string> s_repeatable = ["reference"];
 
     public static int Run(IReadOnlyList<string> args, TextReader stdin, TextWriter stdout)
     {
-        Arguments a = Arguments.Parse(args, s_values, s_flags);
+        Arguments a = Arguments.Parse(args, s_values, s_flags, s_repeatable);
         string keyPath = a.Require("key");
         if (a.Positionals.Count == 0)
         {
             throw new UsageException("calibrate needs at least one input of unwatermarked text (a file, - for standard input, or a .jsonl file).");
         }
 
-        ProfileContext context = ProfileContext.Load(keyPath);
+        // --reference adds the user's own public text to the profile's reference filter; --out keeps the
+        // profile with that filter (the same key: embedding is unchanged, only detection's filter grows).
+        IReadOnlyList<string> references = a.GetAll("reference");
+        string? outPath = a.Get("out");
+        if (outPath is not null && references.Count == 0)
+        {
+            throw new UsageException("--out writes the profile with the corpora of --reference added to its filter; pass at least one --reference FILE.");
+        }
+
+        if (outPath is not null && File.Exists(outPath) && !a.Has("force"))
+        {
+            throw new IOException($"'{outPath}' already exists; pass --force to replace it.");
+        }
+
+        ProfileContext context = references.Count > 0 ? ProfileContext.LoadAddingReferences(keyPath, references) : ProfileContext.Load(keyPath);
         var texts = new List<string>();
         foreach (string input in a.Positionals)
         {
@@ -34,6 +49,12 @@ internal static class CalibrateCommand
         var options = CalibrationOptions.Default with { Deduplicate = !a.Has("no-dedup") };
         CalibrationReport report = CalibrationRun.Run(context.Scheme, context.Tokenizer, texts, options);
         stdout.WriteLine(a.Has("json") ? ToJson(report) : ToHuman(report));
+        if (outPath is not null)
+        {
+            new WatermarkProfile(context.Scheme.Descriptor, context.Profile.Key).Save(outPath, overwrite: a.Has("force"));
+            (a.Has("json") ? TextWriter.Null : stdout).WriteLine($"Wrote {outPath}: key {context.Profile.Key.KeyId}, {context.Scheme.Descriptor.Reference}, descriptor {context.Scheme.Descriptor.Hash}; detect with --reference for each file added.");
+        }
+
         return CliApp.Success;
     }
 

@@ -29,6 +29,12 @@ internal static class CliApp
                                 (per-tenant fingerprints on a KGW LeftHash watermark; defaults
                                 gamma 0.5, delta 3, h=2, share 0.5, length 2048, 8 colluders)
                     Create a watermark profile (a new secret key and its parameters).
+                    Green-list schemes (kgw, unigram, kgw-fingerprint; hf-kgw with o200k_base or
+                    cl100k_base) get a reference filter: detection leaves unscored the pairs common
+                    in the built-in reference text (the Brown training split) and in each
+                    --reference FILE, so p-values stay honest under this one key. --reference-rate N
+                    sets how common (documents per million reference tokens); --no-reference
+                    scores every pair (p-values then hold over random keys only).
                     Compatibility profiles take the other stack's key and the model's tokenizer
                     name (any; --vocab-size V is then required unless it is o200k_base/cl100k_base):
                       vllm-gumbel --vllm-key K [--context-width W] [--look-back N] [--legacy-mapping]
@@ -45,7 +51,7 @@ internal static class CliApp
                     --tenant (kgw-fingerprint profiles) embeds tenant ID's fingerprint: ID is a
                     number (decimal or 0x hex) or a name.
           detect    --key FILE [--key FILE ...] [INPUT ...] [--json] [--alpha A] [--no-dedup]
-                    [--bos ID] [--eos ID] [--bayesian WEIGHTS.json]
+                    [--bos ID] [--eos ID] [--bayesian WEIGHTS.json] [--reference FILE]...
                     Test texts for the profile's watermark. INPUT is a text file, - for standard
                     input (the default), or a .jsonl file with one {"id": ..., "text": ...} per line,
                     or {"id": ..., "ids": [token ids]} to score token ids as given (--bos ID strips a
@@ -54,13 +60,16 @@ internal static class CliApp
                     --key profiles, every text is tested against each and the best fit is reported
                     with its p-value corrected by Holm-Bonferroni over the profiles searched.
                     The verdict uses alpha (default 1e-6); --no-dedup scores repeated pairs again,
-                    which invalidates p-values on repetitive text.
-          calibrate --key FILE INPUT... [--json] [--no-dedup]
+                    which invalidates p-values on repetitive text. --reference FILE supplies each
+                    of your own corpora that the profile's reference filter names.
+          calibrate --key FILE INPUT... [--json] [--no-dedup] [--reference FILE]... [--out NEW --force]
                     Measure the profile's false-positive rate on your own unwatermarked text: passages
                     of 32 to 1024 tokens, rates at 1e-2 to 1e-6 with exact 95% intervals, the p-value
                     threshold per length that keeps the rate at or below each (measured where the
                     passages can certify it, marked extrapolated where they cannot), and warnings
                     where the text is too repetitive or too short to measure. INPUT as for detect.
+                    --reference FILE adds your own public text to the profile's reference filter
+                    for this run; --out NEW writes the profile with that filter (same key).
           trace     --key FILE [--tenants REGISTRY] [INPUT ...] [--json] [--alpha A]
                     [--pooled [--false-accusation E] [--max-reported K]]
                     Which tenant's fingerprint each text carries, under a kgw-fingerprint profile:

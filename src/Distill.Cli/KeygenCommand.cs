@@ -22,9 +22,11 @@ internal static class KeygenCommand
         "identity-share", "tardos-length", "design-colluders",
         "vocab-size", "vllm-key", "alpha", "look-back",
         "hashing-key", "bias", "keys", "ngram-len", "table-size", "table-seed", "eos",
+        "reference", "reference-rate",
     ];
 
-    private static readonly HashSet<string> s_flags = ["force", "legacy-mapping", "skip-first-ngram-calls"];
+    private static readonly HashSet<string> s_flags = ["force", "legacy-mapping", "skip-first-ngram-calls", "no-reference"];
+    private static readonly HashSet<string> s_repeatable = ["reference"];
 
     /// <summary>The compatibility profiles: keys are the other stack's integers, the tokenizer is the model's (any name).</summary>
     internal static readonly string[] InteropSchemes = [Interop.VllmGumbelScheme.SchemeName, Interop.VllmGumbelScheme.DualKeySchemeName, Interop.HfKgwScheme.SchemeName, Interop.HfSynthIdScheme.SchemeName];
@@ -34,7 +36,7 @@ internal static class KeygenCommand
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout)
     {
-        Arguments a = Arguments.Parse(args, s_values, s_flags);
+        Arguments a = Arguments.Parse(args, s_values, s_flags, s_repeatable);
         if (a.Positionals.Count > 0)
         {
             throw new UsageException($"keygen takes no positional arguments ('{a.Positionals[0]}').");
@@ -68,7 +70,7 @@ internal static class KeygenCommand
         WatermarkScheme scheme;
         try
         {
-            scheme = Create(schemeName, a, key, tokenizer);
+            scheme = WithReference(Create(schemeName, a, key, tokenizer), a, tokenizer);
         }
         catch (ArgumentException ex)
         {
@@ -79,6 +81,7 @@ internal static class KeygenCommand
         profile.Save(path, overwrite: a.Has("force"));
         SchemeDescriptor d = scheme.Descriptor;
         stdout.WriteLine($"Wrote {path}: key {key.KeyId}, {d.Scheme} v{d.SchemeVersion} ({Describe(d)}), tokenizer {tokenizer.Name}, descriptor {d.Hash}.");
+        stdout.WriteLine(d.Reference is { } filter ? $"Detection scores only pairs not common in the reference ({filter})." : "Every pair is scored (no reference filter): p-values hold over random keys, not for this one key.");
         stdout.WriteLine("Keep this file secret: anyone who holds it can detect and forge the watermark.");
         return CliApp.Success;
     }
@@ -102,6 +105,14 @@ internal static class KeygenCommand
         try
         {
             (key, scheme) = CreateInterop(schemeName, a, vocabularySize, tokenizerName ?? TextTokenizer.DefaultName);
+            if (schemeName == Interop.HfKgwScheme.SchemeName && loadable && TextTokenizer.Create(tokenizerName ?? TextTokenizer.DefaultName) is { } tokenizer && tokenizer.VocabularySize == vocabularySize)
+            {
+                scheme = WithReference(scheme, a, tokenizer);
+            }
+            else if (a.Has("reference") || a.Has("reference-rate"))
+            {
+                throw new UsageException("--reference and --reference-rate need a green-list profile whose tokenizer this release can load (o200k_base or cl100k_base, at its vocabulary size).");
+            }
         }
         catch (ArgumentException ex)
         {
@@ -172,7 +183,7 @@ internal static class KeygenCommand
     {
         foreach (string name in s_values.Concat(s_flags))
         {
-            if (name is not ("out" or "scheme" or "tokenizer" or "vocab-size" or "force") && Array.IndexOf(allowed, name) < 0 && a.Has(name))
+            if (name is not ("out" or "scheme" or "tokenizer" or "vocab-size" or "force" or "reference" or "reference-rate" or "no-reference") && Array.IndexOf(allowed, name) < 0 && a.Has(name))
             {
                 throw new UsageException($"--{name} does not apply to --scheme {scheme} (its parameters: --{string.Join(", --", allowed)}).");
             }
@@ -206,6 +217,30 @@ internal static class KeygenCommand
         return ulong.TryParse(hex ? text[2..] : text, hex ? System.Globalization.NumberStyles.AllowHexSpecifier : System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ulong value)
             ? value
             : throw new UsageException($"--{name} must be an unsigned 64-bit integer (decimal or 0x hexadecimal), not '{text}'.");
+    }
+
+    /// <summary>
+    /// The scheme with its reference filter (the built-in corpus and each --reference file), unless
+    /// --no-reference; schemes without green lists get none.
+    /// </summary>
+    private static WatermarkScheme WithReference(WatermarkScheme scheme, Arguments a, TextTokenizer tokenizer)
+    {
+        bool greenList = scheme is KgwScheme or UnigramScheme or FingerprintScheme or Interop.HfKgwScheme;
+        if (a.Has("no-reference") || !greenList)
+        {
+            if (a.Has("reference") || a.Has("reference-rate"))
+            {
+                throw new UsageException(greenList
+                    ? "--no-reference cannot be combined with --reference or --reference-rate."
+                    : $"Scheme '{scheme.Descriptor.Scheme}' has no green lists: --reference and --reference-rate apply to kgw, unigram, kgw-fingerprint and hf-kgw.");
+            }
+
+            return scheme;
+        }
+
+        int? rate = a.Has("reference-rate") ? a.GetInt("reference-rate", 0, 1, 1_000_000) : null;
+        List<Reference.ReferenceCorpus> corpora = [ReferenceCorpora.Brown(tokenizer), .. ProfileContext.ReadReferences(a.GetAll("reference"), tokenizer)];
+        return scheme.WithReference(corpora, rate);
     }
 
     /// <summary>The parameters of a descriptor in one line.</summary>
@@ -290,7 +325,7 @@ internal static class KeygenCommand
     {
         foreach (string name in s_values)
         {
-            if (name is not ("out" or "scheme" or "tokenizer") && Array.IndexOf(allowed, name) < 0 && a.Has(name))
+            if (name is not ("out" or "scheme" or "tokenizer" or "reference" or "reference-rate") && Array.IndexOf(allowed, name) < 0 && a.Has(name))
             {
                 throw new UsageException($"--{name} does not apply to --scheme {scheme} (its parameters: {(allowed.Length == 0 ? "none" : "--" + string.Join(", --", allowed))}).");
             }

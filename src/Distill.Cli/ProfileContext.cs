@@ -79,6 +79,28 @@ internal sealed class ProfileContext
         }
     }
 
+    /// <summary>
+    /// Loads a profile and adds the user's reference corpora in <paramref name="referenceFiles"/> to its
+    /// filter (a profile without one gets the built-in corpus and those), at the filter's rate.
+    /// </summary>
+    public static ProfileContext LoadAddingReferences(string path, IReadOnlyList<string> referenceFiles)
+    {
+        WatermarkProfile profile = WatermarkProfile.Load(path);
+        var context = new ProfileContext(path, profile, profile.CreateScheme());
+        try
+        {
+            IReadOnlyList<ReferenceCorpus> supplied = ReadReferences(referenceFiles, context.Tokenizer);
+            IReadOnlyList<ReferenceCorpus> existing = ReferenceCorpora.Resolve(profile.Descriptor, context.Tokenizer, supplied) ?? [ReferenceCorpora.Brown(context.Tokenizer)];
+            List<ReferenceCorpus> all = [.. existing, .. supplied.Where(c => !existing.Any(e => e.Id.Equals(c.Id)))];
+            WatermarkScheme scheme = profile.CreateScheme(existing).WithReference(all, profile.Descriptor.Reference?.DocumentsPerMillionTokens);
+            return context.WithScheme(scheme);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
+        {
+            throw new UsageException($"The profile '{path}': {CliApp.OneLine(ex.Message)}");
+        }
+    }
+
     /// <summary>Reads each file (text, '-' or .jsonl, as detect reads inputs) as a reference corpus named by its file name.</summary>
     public static IReadOnlyList<ReferenceCorpus> ReadReferences(IReadOnlyList<string> files, TextTokenizer tokenizer)
     {

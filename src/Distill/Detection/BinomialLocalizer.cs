@@ -38,40 +38,7 @@ internal static class BinomialLocalizer
             return new LocalizationResult([], 0, n, options.Alpha);
         }
 
-        List<int> lengths = WindowLengths(n, options);
-        long windows = 0;
-        foreach (int length in lengths)
-        {
-            windows += WindowStarts(n, length);
-        }
-
-        double logThreshold = Math.Log(options.Alpha) - Math.Log(windows);
-        var candidates = new List<(double LogP, int Start, int Length)>();
-        foreach (int length in lengths)
-        {
-            int stride = Math.Max(1, length / 4);
-            long count = WindowStarts(n, length);
-            for (long w = 0; w < count; w++)
-            {
-                int start = w == count - 1 ? n - length : (int)(w * stride);
-                int green = greenPrefix[start + length] - greenPrefix[start];
-
-                // The Chernoff bound exp(-n KL(k/n || gamma)) is above the exact tail: when even it is
-                // not small enough, skip the exact computation.
-                double fraction = (double)green / length;
-                if (fraction <= gamma || -length * KullbackLeibler(fraction, gamma) > logThreshold)
-                {
-                    continue;
-                }
-
-                double logP = Binomial.LogUpperTail(green, length, gamma);
-                if (logP <= logThreshold)
-                {
-                    candidates.Add((logP, start, length));
-                }
-            }
-        }
-
+        var candidates = Candidates(greenPrefix, gamma, options, out long windows);
         var spans = new List<WatermarkedSpan>();
         double log10Windows = Math.Log10(windows);
         foreach (var (logP, start, length) in ScoreLocalizer.SelectDisjoint(candidates, options.MaximumSpans))
@@ -103,6 +70,51 @@ internal static class BinomialLocalizer
         return new LocalizationResult(spans, windows, n, options.Alpha);
     }
 
+    /// <summary>
+    /// Every window of the grid over <c>n = greenPrefix.Count - 1</c> scored tokens whose exact tail is at
+    /// most alpha / windows, with its natural-log p-value; <paramref name="windows"/> is the grid's size.
+    /// </summary>
+    internal static List<(double LogP, int Start, int Length)> Candidates(IReadOnlyList<int> greenPrefix, double gamma, LocalizationOptions options, out long windows)
+    {
+        int n = greenPrefix.Count - 1;
+        List<int> lengths = WindowLengths(n, options);
+        windows = 0;
+        foreach (int length in lengths)
+        {
+            windows += WindowStarts(n, length);
+        }
+
+        double logThreshold = Math.Log(options.Alpha) - Math.Log(windows);
+        var candidates = new List<(double LogP, int Start, int Length)>();
+        foreach (int length in lengths)
+        {
+            int stride = Math.Max(1, length / 4);
+            long count = WindowStarts(n, length);
+            for (long w = 0; w < count; w++)
+            {
+                int start = w == count - 1 ? n - length : (int)(w * stride);
+                int green = greenPrefix[start + length] - greenPrefix[start];
+
+                // A lower bound of the exact tail, P[X >= k] >= P[X = k] >= exp(-n KL(k/n || gamma)) /
+                // sqrt(8 k (1 - k/n)) (Cover and Thomas, lemma 17.5.1): when even it is above the
+                // threshold, the exact tail is too, so the window cannot pass. (An upper bound such as
+                // Chernoff's would skip windows whose exact tail passes.)
+                if (green <= gamma * length || LogLowerBound(green, length, gamma) > logThreshold)
+                {
+                    continue;
+                }
+
+                double logP = Binomial.LogUpperTail(green, length, gamma);
+                if (logP <= logThreshold)
+                {
+                    candidates.Add((logP, start, length));
+                }
+            }
+        }
+
+        return candidates;
+    }
+
     internal static List<int> WindowLengths(int n, LocalizationOptions options)
     {
         var lengths = new List<int>();
@@ -132,6 +144,15 @@ internal static class BinomialLocalizer
         int stride = Math.Max(1, length / 4);
         long regular = ((n - length) / stride) + 1;
         return (n - length) % stride == 0 ? regular : regular + 1;
+    }
+
+    /// <summary>A lower bound of ln P[Binomial(n, p) &gt;= k] for p n &lt; k &lt;= n.</summary>
+    internal static double LogLowerBound(int k, int n, double p)
+    {
+        double x = (double)k / n;
+        return k == n
+            ? n * Math.Log(p)
+            : (-n * KullbackLeibler(x, p)) - (0.5 * Math.Log(8.0 * k * (1.0 - x)));
     }
 
     private static double KullbackLeibler(double x, double p) =>

@@ -226,7 +226,8 @@ public sealed class VllmGumbelScheme : WatermarkScheme
             return 0.0;
         }
 
-        if (alpha == 0.0)
+        // alpha 0 or 1 (vLLM accepts both): every term is one key's, so the tail is exactly Gamma's.
+        if (alpha is 0.0 or 1.0)
         {
             return Math.Min(0.0, GammaDistribution.LogUpperTail(n, s));
         }

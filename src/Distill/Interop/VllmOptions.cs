@@ -44,18 +44,19 @@ public sealed record VllmOptions
     public bool DualKey { get; init; }
 
     /// <summary>
-    /// Gets the dual-key weight alpha, strictly between 0 and 1 (vLLM's generation default 0.1; its
-    /// detector's own default is 0.2, so always state it). Ignored when <see cref="DualKey"/> is <see langword="false"/>.
+    /// Gets the dual-key weight alpha, between 0 and 1 inclusive as vLLM accepts it (0: every step uses
+    /// key A; 1: every step key B; vLLM's generation default 0.1; its detector's own default is 0.2, so
+    /// always state it). Ignored when <see cref="DualKey"/> is <see langword="false"/>.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">Set to a value not strictly between 0 and 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value outside [0, 1], or NaN.</exception>
     public double Alpha
     {
         get => _alpha;
         init
         {
-            if (!(value > 0.0 && value < 1.0))
+            if (!(value >= 0.0 && value <= 1.0))
             {
-                throw new ArgumentOutOfRangeException(nameof(Alpha), value, "Alpha must be strictly between 0 and 1.");
+                throw new ArgumentOutOfRangeException(nameof(Alpha), value, "Alpha must be between 0 and 1.");
             }
 
             _alpha = value;

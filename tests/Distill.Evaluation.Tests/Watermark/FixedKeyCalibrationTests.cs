@@ -5,6 +5,7 @@ using Distill.Detection;
 using Distill.Fingerprinting;
 using Distill.GreenList;
 using Distill.Interop;
+using Distill.Reference;
 using Distill.Statistics;
 using Distill.Tokenizers;
 using Distill.Unigram;
@@ -35,19 +36,35 @@ public class FixedKeyCalibrationTests(ITestOutputHelper output)
             "kgw" => KgwScheme.Create(RealText.Key(index), KgwOptions.Default, v, tokenizer.Name),
             "kgw-lefthash" => KgwScheme.Create(RealText.Key(index), KgwOptions.LeftHash, v, tokenizer.Name),
             "unigram" => UnigramScheme.Create(RealText.Key(index), UnigramOptions.Default, v, tokenizer.Name),
-            "hf-kgw" => HfKgwScheme.FromHashingKey((ulong)(15_485_863L + (7_919L * index)), HfKgwOptions.Default, v, tokenizer.Name),
+            "hf-kgw" => HfKgwScheme.FromHashingKey((ulong)(15_485_863L + (7_919L * index)), HfKgwOptions.Default, HfKgwVocabulary, "o200k_base-mod-32000"),
             "kgw-fingerprint" => FingerprintScheme.Create(RealText.Key(index), null, null, v, tokenizer.Name),
             _ => throw new ArgumentException(name, nameof(name)),
         };
     }
 
-    internal static WatermarkScheme Filtered(WatermarkScheme scheme) => scheme.WithReference([ReferenceCorpora.Brown(RealText.Tokenizer)]);
+    /// <summary>
+    /// hf-kgw draws a green list per context from transformers' generator, which costs O(V) per list: its
+    /// tests map o200k_base ids into a 32,000-id vocabulary (a llama-sized one), text and reference alike.
+    /// </summary>
+    internal const int HfKgwVocabulary = 32_000;
+
+    private static readonly Lazy<ReferenceCorpus> s_hfKgwReference = new(() => ReferenceCorpus.Create(
+        "brown-train/1 mod 32000", ReferenceCorpora.Brown(RealText.Tokenizer).Documents.Select(d => (ReadOnlyMemory<int>)Mod(d.ToArray())), HfKgwVocabulary));
+
+    private static readonly Lazy<int[][]> s_hfKgwPassages = new(() => RealText.Passages200.Select(Mod).ToArray());
+
+    internal static WatermarkScheme Filtered(WatermarkScheme scheme) =>
+        scheme.WithReference([scheme is HfKgwScheme ? s_hfKgwReference.Value : ReferenceCorpora.Brown(RealText.Tokenizer)]);
+
+    internal static IReadOnlyList<int[]> Passages(string name) => name == "hf-kgw" ? s_hfKgwPassages.Value : RealText.Passages200;
+
+    internal static int[] Mod(int[] ids) => ids.Select(t => t % HfKgwVocabulary).ToArray();
 
     [Theory]
     [MemberData(nameof(Schemes))]
     public void Under_each_of_40_fixed_keys_the_rate_at_0_01_spreads_as_independent_passages_do(string name)
     {
-        IReadOnlyList<int[]> passages = RealText.Passages200;
+        IReadOnlyList<int[]> passages = Passages(name);
         Assert.True(passages.Count >= 2000, $"only {passages.Count} held-out passages");
         var filtered = new int[Keys];
         var plain = new int[Keys];

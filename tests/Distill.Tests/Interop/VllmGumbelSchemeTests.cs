@@ -96,6 +96,40 @@ public sealed class VllmGumbelSchemeTests
         return bound >= exact - 1e-9 && bound <= 0;
     }
 
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1.0)]
+    public void Dual_key_alpha_0_and_1_are_accepted_as_vLLM_accepts_them_with_the_exact_Gamma_tail(double alpha)
+    {
+        // Every step then uses one key (A at 0, B at 1): each term is that key's, the sum exactly Gamma(n).
+        foreach (var (n, s) in new[] { (20L, 24.0), (50L, 80.0), (200L, 260.0) })
+        {
+            Assert.Equal(Distill.Statistics.GammaDistribution.LogUpperTail(n, s), VllmGumbelScheme.LogTail(n, s, alpha), 12);
+        }
+
+        var scheme = VllmGumbelScheme.Create(WatermarkKey.FromIntegers([11]), VllmOptions.DualKeyDefault with { Alpha = alpha }, 64);
+        Assert.Equal(alpha, scheme.Options.Alpha);
+        VllmGumbelSession session = scheme.CreateSession([1, 2], routingSeed: 3);
+        var random = new Random(4);
+        var logits = new float[64];
+        var tokens = new int[120];
+        for (int i = 0; i < tokens.Length; i++)
+        {
+            for (int v = 0; v < logits.Length; v++)
+            {
+                logits[v] = (float)(random.NextDouble() * 2);
+            }
+
+            session.ProcessLogits(logits);
+            tokens[i] = Array.FindIndex(logits, x => !float.IsNegativeInfinity(x));
+            session.Accept(tokens[i]);
+        }
+
+        DetectionResult result = scheme.Detect(tokens);
+        Assert.True(result.Log10PValue < -6, $"alpha {alpha}: log10 p {result.Log10PValue:F2}");
+        Assert.True(scheme.DetectReference(tokens, deduplicate: true).IsWatermarked);
+    }
+
     [Fact]
     public void Dual_key_Chernoff_bound_is_above_a_simulated_tail()
     {
@@ -272,7 +306,9 @@ public sealed class VllmGumbelSchemeTests
         Assert.Throws<ArgumentException>(() => WatermarkKey.FromIntegers(new ulong[WatermarkKey.MaxIntegerKeyWords + 1]));
         Assert.True(WatermarkKey.FromIntegers(new ulong[WatermarkKey.MaxIntegerKeyWords]).IsIntegerKey);
         Assert.NotEqual(WatermarkKey.FromIntegers([1, 2]).KeyId, WatermarkKey.FromIntegers([2, 1]).KeyId);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new VllmOptions { Alpha = 1.0 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new VllmOptions { Alpha = 1.0000001 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new VllmOptions { Alpha = -0.1 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new VllmOptions { Alpha = double.NaN });
         Assert.Throws<ArgumentOutOfRangeException>(() => new VllmOptions { ContextWidth = 0 });
         WatermarkKey key = WatermarkKey.FromIntegers([7]);
         SchemeDescriptor dual = VllmGumbelScheme.Create(key, VllmOptions.DualKeyDefault, 100).Descriptor;
