@@ -34,7 +34,8 @@ internal static class DemoCommand
         stdout.WriteLine(string.Create(inv, $"Built-in model: order {model.Order}, {model.TrainingTokenCount:N0} training tokens ({tokenizer.Name}), ready in {clock.Elapsed.TotalSeconds:F1} s."));
 
         WatermarkKey key = WatermarkKey.Generate();
-        var scheme = KgwScheme.Create(key, KgwOptions.Default, tokenizer.VocabularySize, tokenizer.Name);
+        // With the built-in reference filter, as keygen makes profiles: pairs common in public text are not scored.
+        var scheme = KgwScheme.Create(key, KgwOptions.Default, tokenizer.VocabularySize, tokenizer.Name).WithReference([ReferenceCorpora.Brown(tokenizer)]);
         var detector = new TextDetector(scheme, tokenizer);
         var generator = new TextGenerator(model);
         WatermarkSession session = scheme.CreateSession([]);

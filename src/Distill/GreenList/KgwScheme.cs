@@ -148,7 +148,7 @@ public sealed class KgwScheme : WatermarkScheme, IGreenListScoring, IPairSeeds
     /// <param name="references">The public reference corpora, in the scheme's tokenization; at least one.</param>
     /// <param name="documentsPerMillionTokens">
     /// How common a pair must be to be left unscored; when <see langword="null"/>, the measured default of
-    /// the seeding (LeftHash 50, SelfHash 150; <c>docs/statistics.md</c>).
+    /// the seeding (LeftHash 50, SelfHash 80; <c>docs/statistics.md</c>).
     /// </param>
     /// <returns>The scheme with the filter, and a descriptor that names it.</returns>
     /// <exception cref="ArgumentException">No corpus, a corpus twice, or an invalid rate.</exception>

@@ -27,10 +27,10 @@ public sealed record ReferenceFilterOptions
     internal const int LeftHashRate = 50;
 
     /// <summary>The rate of the KGW SelfHash default.</summary>
-    internal const int SelfHashRate = 150;
+    internal const int SelfHashRate = 80;
 
     /// <summary>The rate of the Unigram default.</summary>
-    internal const int UnigramRate = 80;
+    internal const int UnigramRate = 20;
 
     private readonly ReferenceCorpusId[] _corpora = [];
     private readonly int _rate = LeftHashRate;

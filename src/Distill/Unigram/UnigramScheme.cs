@@ -132,7 +132,7 @@ public sealed class UnigramScheme : WatermarkScheme, IGreenListScoring, IPairSee
     /// document, so frequent tokens would bias the test under one key). Embedding is unchanged.
     /// </summary>
     /// <param name="references">The public reference corpora, in the scheme's tokenization; at least one.</param>
-    /// <param name="documentsPerMillionTokens">How common a token must be to be left unscored; the measured default (80) when <see langword="null"/>.</param>
+    /// <param name="documentsPerMillionTokens">How common a token must be to be left unscored; the measured default (20) when <see langword="null"/>.</param>
     /// <returns>The scheme with the filter, and a descriptor that names it.</returns>
     /// <exception cref="ArgumentException">No corpus, a corpus twice, or an invalid rate.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A reference token id is outside the vocabulary.</exception>
