@@ -54,6 +54,12 @@ internal static class KgwDetection
             Span<ulong> seeds = seen is null ? default : stackalloc ulong[chunkLength];
             Span<int> slots = seen is null ? default : stackalloc int[chunkLength];
 
+            // The compacted pairs of a chunk under a reference filter with deduplication.
+            bool compact = common is not null && seen is not null;
+            Span<int> kept = compact ? stackalloc int[chunkLength] : default;
+            Span<int> positions = compact ? stackalloc int[chunkLength] : default;
+            Span<TokenScore> keptScores = compact && record ? stackalloc TokenScore[chunkLength] : default;
+
             int carried = window.Count;
             Debug.Assert(carried <= width && carried == Math.Min(window.Seen, width), "The window holds the newest hashes.");
             window.Last(carried).CopyTo(buffer[(Lead - carried)..]);
@@ -87,10 +93,52 @@ internal static class KgwDetection
 
                 // Pass 2: seeds and greenness. The previous hashes of position j >= skip are all in the
                 // buffer: in this chunk, or carried in front of it.
-                if (common is not null)
+                if (common is not null && seen is not null)
                 {
-                    // With a reference filter: a pair common in the reference is not scored, whatever its
-                    // greenness; the others are deduplicated and scored as usual.
+                    // With a reference filter and deduplication: pairs common in the reference are not
+                    // scored, whatever their greenness; the others go through the batched inserts below,
+                    // compacted, and their scores are scattered back to their positions.
+                    seen.Reserve(n - skip);
+                    int m = 0;
+                    for (int j = skip; j < n; j++)
+                    {
+                        ulong seed = seeder.Seed(ref Unsafe.Add(ref hash0, j));
+                        int token = Unsafe.Add(ref token0, j);
+                        if (common.Contains(seed, token))
+                        {
+                            skippedCommon++;
+                            if (record)
+                            {
+                                destination[start + j] = TokenScore.Common;
+                            }
+
+                            continue;
+                        }
+
+                        seeds[m] = seed;
+                        kept[m] = token;
+                        slots[m] = seen.SlotOf(seed, token);
+                        positions[m] = j;
+                        m++;
+                    }
+
+                    long greenBefore = seen.GreenCount;
+                    int added = seen.AddRange(seeds[..m], kept[..m], slots[..m], threshold, record ? keptScores[..m] : default);
+                    if (record)
+                    {
+                        for (int i = 0; i < m; i++)
+                        {
+                            destination[start + positions[i]] = keptScores[i];
+                        }
+                    }
+
+                    scored += added;
+                    skippedRepeated += m - added;
+                    green += seen.GreenCount - greenBefore;
+                }
+                else if (common is not null)
+                {
+                    // With a reference filter, without deduplication.
                     for (int j = skip; j < n; j++)
                     {
                         ulong seed = seeder.Seed(ref Unsafe.Add(ref hash0, j));
@@ -103,18 +151,10 @@ internal static class KgwDetection
                         }
                         else
                         {
-                            bool isGreen = PrfV1.GreenValue(seed, token) < threshold;
-                            if (seen is not null && !seen.TryAdd(seed, token, isGreen))
-                            {
-                                skippedRepeated++;
-                                score = TokenScore.Repeated;
-                            }
-                            else
-                            {
-                                scored++;
-                                green += isGreen ? 1 : 0;
-                                score = isGreen ? TokenScore.Green : TokenScore.Red;
-                            }
+                            uint isGreen = Below(PrfV1.GreenValue(seed, token), threshold);
+                            scored++;
+                            green += isGreen;
+                            score = (TokenScore)(byte)(1 + isGreen);
                         }
 
                         if (record)
