@@ -1,13 +1,12 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using Distill.Tokenizers;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Microsoft.ML.Tokenizers;
 
-namespace Distill.Evaluation.Tests;
+namespace Distill.Tokenizers.Tests;
 
 public sealed class TextTokenizerTests
 {
@@ -78,7 +77,7 @@ public sealed class TextTokenizerTests
     {
         TextTokenizer tokenizer = TextTokenizer.Create(name);
         TiktokenTokenizer reference = TiktokenTokenizer.CreateForEncoding(name);
-        IEnumerable<string> texts = BrownCorpus.Documents.Take(25).Select(d => d.Text).Concat(Multilingual);
+        IEnumerable<string> texts = BrownText.Documents.Take(25).Select(d => d.Text).Concat(Multilingual);
         foreach (string text in texts)
         {
             Assert.Equal(reference.EncodeToIds(text), tokenizer.EncodeToIds(text));
@@ -92,7 +91,7 @@ public sealed class TextTokenizerTests
     {
         TextTokenizer tokenizer = TextTokenizer.Create(name);
         var specials = new HashSet<int>(tokenizer.SpecialTokens.Values);
-        IEnumerable<string> texts = BrownCorpus.Documents.Where((_, i) => i % 10 == 0).Select(d => d.Text)
+        IEnumerable<string> texts = BrownText.Documents.Where((_, i) => i % 10 == 0).Select(d => d.Text)
             .Concat(Multilingual)
             .Concat(TextNormalizerTests.TrickyStrings().Generator.Sample(40, 200))
             .Append(string.Join(" ", tokenizer.SpecialTokens.Keys));
@@ -203,7 +202,7 @@ public sealed class TextTokenizerTests
     public void Is_safe_to_use_from_many_threads()
     {
         TextTokenizer tokenizer = TextTokenizer.Create();
-        string[] texts = BrownCorpus.Documents.Take(16).Select(d => d.Text[..2000]).ToArray();
+        string[] texts = BrownText.Documents.Take(16).Select(d => d.Text[..2000]).ToArray();
         int[][] expected = texts.Select(tokenizer.EncodeToIds).ToArray();
         int[][] actual = new int[texts.Length][];
         System.Threading.Tasks.Parallel.For(0, texts.Length, i => actual[i] = tokenizer.EncodeToIds(texts[i]));

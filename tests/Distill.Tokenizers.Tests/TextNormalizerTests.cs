@@ -1,12 +1,11 @@
 using System;
 using System.Globalization;
 using System.Text;
-using Distill.Tokenizers;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 
-namespace Distill.Evaluation.Tests;
+namespace Distill.Tokenizers.Tests;
 
 public sealed class TextNormalizerTests
 {
