@@ -25,39 +25,15 @@ public sealed partial record SchemeDescriptor
         AppendInt(hash, VocabularySize);
         AppendString(hash, Tokenizer);
         AppendString(hash, KeyId);
-        if (Kgw is { } kgw)
-        {
-            AppendString(hash, "kgw");
-            AppendDouble(hash, kgw.Gamma);
-            AppendDouble(hash, kgw.Delta);
-            AppendInt(hash, (int)kgw.Seeding);
-            AppendInt(hash, kgw.ContextWidth);
-            AppendInt(hash, kgw.SelfHashCandidates);
-        }
-        else
-        {
-            AppendString(hash, null);
-        }
+        // One typed block per built-in scheme, each only when present, in the registry's fixed order
+        // (KGW's writes a null marker when absent), so that KGW hashes never changed as schemes were added.
+        Registry.SchemeRegistry.AppendTypedBlocks(this, hash);
 
-        // Later schemes append one block each, only when present, so KGW hashes never change.
-        Unigram?.AppendHash(hash);
-
-        Gumbel?.AppendHash(hash);
-
-        SynthId?.AppendHash(hash);
-
-        ExpEdit?.AppendHash(hash);
-
-        Fingerprint?.AppendHash(hash);
-
-        Vllm?.AppendHash(hash);
-
-        HfKgw?.AppendHash(hash);
-
-        HfSynthId?.AppendHash(hash);
-
-        // The reference filter is a block of its own, last, so descriptors without one keep their hash.
+        // The reference filter is a block of its own, after those, so descriptors without one keep their hash.
         Reference?.AppendHash(hash);
+
+        // The generic parameters of schemes added through the registry come last, only when present.
+        Parameters?.AppendHash(hash);
 
         return hash.GetCurrentHash();
     }

@@ -67,10 +67,15 @@ public sealed partial record SchemeDescriptor
     /// </summary>
     public Reference.ReferenceFilterOptions? Reference { get; init; }
 
-    /// <summary>Gets the parameters record of whichever scheme the descriptor is for (for messages).</summary>
-    internal object? Parameters => Fingerprint is { } fingerprint
-        ? $"{Kgw}, {fingerprint}"
-        : (object?)Kgw ?? (object?)Unigram ?? (object?)Gumbel ?? (object?)SynthId ?? (object?)ExpEdit ?? (object?)Vllm ?? (object?)HfKgw ?? HfSynthId;
+    /// <summary>
+    /// Gets the named parameters of a scheme added through the scheme registry, which has no typed block
+    /// above (written as <c>parameters</c> and hashed last, only when present; see <c>docs/descriptor.md</c>).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonInclude]
+    internal SchemeParameters? Parameters { get; init; }
+
+    /// <summary>Gets the parameters of the descriptor's scheme as its registration reads them, for messages.</summary>
+    internal object? ParametersForMessages => Registry.SchemeRegistry.Find(Scheme)?.Options(this) ?? Parameters;
 
     /// <summary>
     /// Checks, for a scheme's <c>FromDescriptor</c>, that <paramref name="descriptor"/> is one of that scheme and

@@ -4,7 +4,6 @@ using System.IO;
 using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
-using Distill.GreenList;
 using Distill.Reference;
 
 namespace Distill;
@@ -66,28 +65,8 @@ public sealed class WatermarkProfile
     /// <returns>The scheme, ready for sessions and detection.</returns>
     /// <exception cref="NotSupportedException">The descriptor names a scheme or version this release does not know, or a reference filter on a scheme without green lists.</exception>
     /// <exception cref="ArgumentException">The corpora are not the ones the descriptor names.</exception>
-    public WatermarkScheme CreateScheme(IReadOnlyList<ReferenceCorpus>? references)
-    {
-        if (Descriptor.Reference is not null && Descriptor.Scheme is not (KgwScheme.SchemeName or Unigram.UnigramScheme.SchemeName or Interop.HfKgwScheme.SchemeName or Fingerprinting.FingerprintScheme.SchemeName))
-        {
-            throw new NotSupportedException($"Scheme '{Descriptor.Scheme}' has no green lists, so its descriptor cannot name a reference filter.");
-        }
-
-        return Descriptor switch
-        {
-            { Scheme: KgwScheme.SchemeName, SchemeVersion: KgwScheme.Version, PrfVersion: Prf.PrfV1.Version } => KgwScheme.FromDescriptor(Descriptor, Key, references),
-            { Scheme: KgwScheme.SchemeName } => throw new NotSupportedException($"KGW version {Descriptor.SchemeVersion} with PRF version {Descriptor.PrfVersion} is not supported by this release of Distill (it implements KGW version {KgwScheme.Version}, PRF version {Prf.PrfV1.Version})."),
-            { Scheme: ExpEdit.ExpEditScheme.SchemeName } => ExpEdit.ExpEditScheme.FromDescriptor(Descriptor, Key),
-            { Scheme: Unigram.UnigramScheme.SchemeName } => Unigram.UnigramScheme.FromDescriptor(Descriptor, Key, references),
-            { Scheme: SynthId.SynthIdScheme.SchemeName } => SynthId.SynthIdScheme.FromDescriptor(Descriptor, Key),
-            { Scheme: Gumbel.GumbelScheme.SchemeName } => Gumbel.GumbelScheme.FromDescriptor(Descriptor, Key),
-            { Scheme: Interop.HfKgwScheme.SchemeName } => Interop.HfKgwScheme.FromDescriptor(Descriptor, Key, references),
-            { Scheme: Fingerprinting.FingerprintScheme.SchemeName } => Fingerprinting.FingerprintScheme.FromDescriptor(Descriptor, Key, references),
-            { Scheme: Interop.VllmGumbelScheme.SchemeName or Interop.VllmGumbelScheme.DualKeySchemeName } => Interop.VllmGumbelScheme.FromDescriptor(Descriptor, Key),
-            { Scheme: Interop.HfSynthIdScheme.SchemeName } => Interop.HfSynthIdScheme.FromDescriptor(Descriptor, Key),
-            _ => throw new NotSupportedException($"Scheme '{Descriptor.Scheme}' is not supported by this release of Distill."),
-        };
-    }
+    public WatermarkScheme CreateScheme(IReadOnlyList<ReferenceCorpus>? references) =>
+        Registry.SchemeRegistry.CreateScheme(Descriptor, Key, references);
 
     /// <summary>Writes the profile to <paramref name="path"/>, readable and writable by the owner only on Unix.</summary>
     /// <param name="path">The file to write.</param>

@@ -50,7 +50,7 @@ public sealed class DescriptorMismatchException : InvalidOperationException
         Compare(differences, "vocabulary size", expected.VocabularySize, actual.VocabularySize);
         Compare(differences, "tokenizer", expected.Tokenizer ?? "(none)", actual.Tokenizer ?? "(none)");
         Compare(differences, "key id", expected.KeyId, actual.KeyId);
-        Compare(differences, "parameters", expected.Parameters?.ToString() ?? "(none)", actual.Parameters?.ToString() ?? "(none)");
+        Compare(differences, "parameters", expected.ParametersForMessages?.ToString() ?? "(none)", actual.ParametersForMessages?.ToString() ?? "(none)");
         throw new DescriptorMismatchException($"Descriptor mismatch ({expected.Hash} vs {actual.Hash}): {string.Join("; ", differences)}.");
     }
 

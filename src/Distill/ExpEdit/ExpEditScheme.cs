@@ -94,7 +94,7 @@ public sealed class ExpEditScheme : WatermarkScheme
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The descriptor is for another scheme, or names another key.</exception>
     /// <exception cref="NotSupportedException">The descriptor's scheme or PRF version is not implemented by this release.</exception>
-    public static ExpEditScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key)
+    internal static ExpEditScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key)
     {
         SchemeDescriptor.CheckFor(descriptor, SchemeName, Version, PrfV1.Version, descriptor?.ExpEdit, key);
         return Create(key, descriptor!.ExpEdit!, descriptor.VocabularySize, descriptor.Tokenizer);

@@ -117,7 +117,7 @@ public sealed class FingerprintScheme : WatermarkScheme
     /// <returns>The scheme.</returns>
     /// <exception cref="ArgumentException">The descriptor is for another scheme or names another key.</exception>
     /// <exception cref="NotSupportedException">The descriptor's version is not this release's.</exception>
-    public static FingerprintScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key) => FromDescriptor(descriptor, key, null);
+    internal static FingerprintScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key) => FromDescriptor(descriptor, key, null);
 
     /// <summary>Creates the scheme a descriptor describes, with the reference corpora its filter names.</summary>
     /// <param name="descriptor">A descriptor whose scheme is <c>kgw-fingerprint</c>.</param>
@@ -129,7 +129,7 @@ public sealed class FingerprintScheme : WatermarkScheme
     /// <returns>The scheme.</returns>
     /// <exception cref="ArgumentException">The descriptor is for another scheme, names another key or other corpora.</exception>
     /// <exception cref="NotSupportedException">The descriptor's version is not this release's.</exception>
-    public static FingerprintScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key, IReadOnlyList<ReferenceCorpus>? references)
+    internal static FingerprintScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key, IReadOnlyList<ReferenceCorpus>? references)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
         SchemeDescriptor.CheckFor(descriptor, SchemeName, Version, PrfV1.Version, descriptor.Kgw is null ? null : descriptor.Fingerprint, key);

@@ -1,4 +1,5 @@
 using System;
+using System.IO.Hashing;
 using System.Text.Json.Serialization;
 
 namespace Distill.GreenList;
@@ -93,5 +94,15 @@ public sealed record KgwOptions
         {
             throw new ArgumentException("SelfHash needs a context width of at least 2 (the candidate and one token before it).", nameof(ContextWidth));
         }
+    }
+
+    internal void AppendHash(XxHash64 hash)
+    {
+        SchemeDescriptor.AppendString(hash, "kgw");
+        SchemeDescriptor.AppendDouble(hash, Gamma);
+        SchemeDescriptor.AppendDouble(hash, Delta);
+        SchemeDescriptor.AppendInt(hash, (int)Seeding);
+        SchemeDescriptor.AppendInt(hash, ContextWidth);
+        SchemeDescriptor.AppendInt(hash, SelfHashCandidates);
     }
 }

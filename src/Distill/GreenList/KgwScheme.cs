@@ -105,8 +105,9 @@ public sealed class KgwScheme : WatermarkScheme, IGreenListScoring, IPairSeeds
     /// <param name="descriptor">A descriptor whose scheme is <c>kgw</c>.</param>
     /// <param name="key">The key the descriptor names.</param>
     /// <returns>The scheme.</returns>
-    /// <exception cref="ArgumentException">The descriptor is not a KGW version 1 descriptor, or names another key.</exception>
-    public static KgwScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key) => FromDescriptor(descriptor, key, null);
+    /// <exception cref="ArgumentException">The descriptor is not a KGW descriptor, or names another key.</exception>
+    /// <exception cref="NotSupportedException">The descriptor's scheme or PRF version is not implemented by this release.</exception>
+    internal static KgwScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key) => FromDescriptor(descriptor, key, null);
 
     /// <summary>Creates the scheme a descriptor describes, with the reference corpora its filter names.</summary>
     /// <param name="descriptor">A descriptor whose scheme is <c>kgw</c>.</param>
@@ -116,27 +117,12 @@ public sealed class KgwScheme : WatermarkScheme, IGreenListScoring, IPairSeeds
     /// Without them the scheme embeds, but detection throws <see cref="InvalidOperationException"/>.
     /// </param>
     /// <returns>The scheme.</returns>
-    /// <exception cref="ArgumentException">The descriptor is not a KGW version 1 descriptor, names another key, or other corpora.</exception>
-    public static KgwScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key, IReadOnlyList<ReferenceCorpus>? references)
+    /// <exception cref="ArgumentException">The descriptor is not a KGW descriptor, names another key, or other corpora.</exception>
+    /// <exception cref="NotSupportedException">The descriptor's scheme or PRF version is not implemented by this release.</exception>
+    internal static KgwScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key, IReadOnlyList<ReferenceCorpus>? references)
     {
-        ArgumentNullException.ThrowIfNull(descriptor);
-        ArgumentNullException.ThrowIfNull(key);
-        if (descriptor.Scheme != SchemeName || descriptor.Kgw is null)
-        {
-            throw new ArgumentException($"The descriptor is for scheme '{descriptor.Scheme}', not '{SchemeName}'.", nameof(descriptor));
-        }
-
-        if (descriptor.SchemeVersion != Version || descriptor.PrfVersion != PrfV1.Version)
-        {
-            throw new ArgumentException($"KGW version {descriptor.SchemeVersion} with PRF version {descriptor.PrfVersion} is not supported (this release implements version {Version}, PRF {PrfV1.Version}).", nameof(descriptor));
-        }
-
-        if (descriptor.KeyId != key.KeyId)
-        {
-            throw new ArgumentException($"The descriptor names key {descriptor.KeyId}, but the key given is {key.KeyId}.", nameof(key));
-        }
-
-        KgwScheme scheme = Create(key, descriptor.Kgw, descriptor.VocabularySize, descriptor.Tokenizer);
+        SchemeDescriptor.CheckFor(descriptor, SchemeName, Version, PrfV1.Version, descriptor?.Kgw, key);
+        KgwScheme scheme = Create(key, descriptor!.Kgw, descriptor.VocabularySize, descriptor.Tokenizer);
         return descriptor.Reference is { } filter ? scheme.WithFilter(filter, references) : scheme;
     }
 

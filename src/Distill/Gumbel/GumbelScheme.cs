@@ -115,7 +115,7 @@ public sealed class GumbelScheme : WatermarkScheme
     /// <returns>The scheme.</returns>
     /// <exception cref="ArgumentException">The descriptor is for another scheme, or names another key.</exception>
     /// <exception cref="NotSupportedException">The descriptor's scheme or PRF version is not implemented by this release.</exception>
-    public static GumbelScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key)
+    internal static GumbelScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
         ArgumentNullException.ThrowIfNull(key);

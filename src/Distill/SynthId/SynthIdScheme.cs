@@ -105,7 +105,7 @@ public sealed class SynthIdScheme : WatermarkScheme
     /// <returns>The scheme.</returns>
     /// <exception cref="ArgumentException">The descriptor is not a SynthID descriptor, or names another key.</exception>
     /// <exception cref="NotSupportedException">The descriptor's scheme or PRF version is not implemented by this release.</exception>
-    public static SynthIdScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key)
+    internal static SynthIdScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key)
     {
         SchemeDescriptor.CheckFor(descriptor, SchemeName, Version, PrfV1.Version, descriptor?.SynthId, key);
         return Create(key, descriptor!.SynthId, descriptor.VocabularySize, descriptor.Tokenizer);

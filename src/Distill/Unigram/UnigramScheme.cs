@@ -105,7 +105,7 @@ public sealed class UnigramScheme : WatermarkScheme, IGreenListScoring, IPairSee
     /// <returns>The scheme.</returns>
     /// <exception cref="ArgumentException">The descriptor is not a Unigram descriptor, or names another key.</exception>
     /// <exception cref="NotSupportedException">The descriptor's scheme or PRF version is not implemented by this release.</exception>
-    public static UnigramScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key) => FromDescriptor(descriptor, key, null);
+    internal static UnigramScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key) => FromDescriptor(descriptor, key, null);
 
     /// <summary>Creates the scheme a descriptor describes, with the reference corpora its filter names.</summary>
     /// <param name="descriptor">A descriptor whose scheme is <c>unigram</c>.</param>
@@ -117,7 +117,7 @@ public sealed class UnigramScheme : WatermarkScheme, IGreenListScoring, IPairSee
     /// <returns>The scheme.</returns>
     /// <exception cref="ArgumentException">The descriptor is not a Unigram descriptor, names another key, or other corpora.</exception>
     /// <exception cref="NotSupportedException">The descriptor's scheme or PRF version is not implemented by this release.</exception>
-    public static UnigramScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key, IReadOnlyList<ReferenceCorpus>? references)
+    internal static UnigramScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key, IReadOnlyList<ReferenceCorpus>? references)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
         ArgumentNullException.ThrowIfNull(key);

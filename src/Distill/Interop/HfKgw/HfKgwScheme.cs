@@ -200,7 +200,7 @@ public sealed class HfKgwScheme : WatermarkScheme, Reference.IPairSeeds
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The descriptor is not an hf-kgw descriptor, names another key, or the key is not a valid hashing key.</exception>
     /// <exception cref="NotSupportedException">The descriptor's scheme or PRF version is not implemented by this release.</exception>
-    public static HfKgwScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key) => FromDescriptor(descriptor, key, null);
+    internal static HfKgwScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key) => FromDescriptor(descriptor, key, null);
 
     /// <summary>Creates the scheme a descriptor describes, with the reference corpora its filter names.</summary>
     /// <param name="descriptor">A descriptor whose scheme is <c>hf-kgw</c>.</param>
@@ -212,7 +212,7 @@ public sealed class HfKgwScheme : WatermarkScheme, Reference.IPairSeeds
     /// <returns>The scheme.</returns>
     /// <exception cref="ArgumentException">The descriptor is not an hf-kgw descriptor, names another key or other corpora, or the key is not a valid hashing key.</exception>
     /// <exception cref="NotSupportedException">The descriptor's scheme or PRF version is not implemented by this release.</exception>
-    public static HfKgwScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key, IReadOnlyList<Reference.ReferenceCorpus>? references)
+    internal static HfKgwScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key, IReadOnlyList<Reference.ReferenceCorpus>? references)
     {
         SchemeDescriptor.CheckFor(descriptor, SchemeName, Version, PrfVersion, descriptor?.HfKgw, key);
         HfKgwScheme scheme = Create(key, descriptor!.HfKgw!, descriptor.VocabularySize, descriptor.Tokenizer);

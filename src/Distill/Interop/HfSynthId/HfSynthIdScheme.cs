@@ -171,7 +171,7 @@ public sealed class HfSynthIdScheme : WatermarkScheme
     /// <returns>The scheme.</returns>
     /// <exception cref="ArgumentException">The descriptor is not an hf-synthid descriptor, names another key, or the key is not an integer key.</exception>
     /// <exception cref="NotSupportedException">The descriptor's scheme or PRF version is not implemented by this release.</exception>
-    public static HfSynthIdScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key)
+    internal static HfSynthIdScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key)
     {
         SchemeDescriptor.CheckFor(descriptor, SchemeName, Version, PrfVersion, descriptor?.HfSynthId, key);
         return Create(key, descriptor!.HfSynthId, descriptor.VocabularySize, descriptor.Tokenizer);

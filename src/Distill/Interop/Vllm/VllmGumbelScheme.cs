@@ -114,7 +114,7 @@ public sealed class VllmGumbelScheme : WatermarkScheme
     /// <returns>The scheme.</returns>
     /// <exception cref="ArgumentException">The descriptor is for another scheme, or names another key.</exception>
     /// <exception cref="NotSupportedException">The descriptor's version is not implemented by this release.</exception>
-    public static VllmGumbelScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key)
+    internal static VllmGumbelScheme FromDescriptor(SchemeDescriptor descriptor, WatermarkKey key)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
         SchemeDescriptor.CheckFor(descriptor, descriptor.Vllm?.SchemeName ?? SchemeName, Version, PrfVersion, descriptor.Vllm, key);
