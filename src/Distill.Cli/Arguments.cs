@@ -9,7 +9,7 @@ namespace Distill.Cli;
 /// positional arguments (<c>-</c> is positional). Unknown options, missing values and malformed
 /// numbers are usage errors.
 /// </summary>
-internal sealed class Arguments
+internal sealed class Arguments : Registry.ISchemeArguments
 {
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _repeated = new(StringComparer.Ordinal);

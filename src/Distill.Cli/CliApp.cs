@@ -12,39 +12,14 @@ internal static class CliApp
     public const int Failure = 1;
     public const int UsageError = 2;
 
-    public const string Usage = """
+    // The usage text around keygen's part, which the scheme registry generates (KeygenCommand.Usage).
+    private const string UsageHead = """
         Usage: distill <command> [options]
 
         Commands:
-          keygen    --out FILE [--scheme kgw|unigram|gumbel|synthid|exp-edit|kgw-fingerprint]
-                    [--tokenizer o200k_base|cl100k_base] [--force] and the scheme's parameters:
-                      kgw       [--gamma G] [--delta D] [--seeding selfhash|lefthash]
-                                [--context-width H] [--self-hash-candidates K]
-                      unigram   [--gamma G] [--delta D]
-                      gumbel    [--context-width H] [--variants K]
-                      synthid   [--depth M] [--context-width H] [--top-k K] [--context-history N]
-                      exp-edit  [--key-length N] [--block-length K] [--edit-penalty G]
-                      kgw-fingerprint [--gamma G] [--delta D] [--context-width H]
-                                [--identity-share S] [--tardos-length L] [--design-colluders C]
-                                (per-tenant fingerprints on a KGW LeftHash watermark; defaults
-                                gamma 0.5, delta 3, h=2, share 0.5, length 2048, 8 colluders)
-                    Create a watermark profile (a new secret key and its parameters).
-                    Green-list schemes (kgw, unigram, kgw-fingerprint; hf-kgw with o200k_base or
-                    cl100k_base) get a reference filter: detection leaves unscored the pairs common
-                    in the built-in reference text (the Brown training split) and in each
-                    --reference FILE, so p-values stay honest under this one key. --reference-rate N
-                    sets how common (documents per million reference tokens); --no-reference
-                    scores every pair (p-values then hold over random keys only).
-                    Compatibility profiles take the other stack's key and the model's tokenizer
-                    name (any; --vocab-size V is then required unless it is o200k_base/cl100k_base):
-                      vllm-gumbel --vllm-key K [--context-width W] [--look-back N] [--legacy-mapping]
-                      vllm-dual-key-gumbel --vllm-key K [--alpha A] (and the same options)
-                                (vLLM's Gumbel-max watermark; K an unsigned 64-bit integer)
-                      hf-kgw    --hashing-key K [--gamma G] [--bias B] [--seeding lefthash|selfhash]
-                                [--context-width H]   (transformers' KGW; its example key 15485863)
-                      hf-synthid --keys K1,K2,... [--ngram-len N] [--table-size S] [--table-seed T]
-                                [--context-history N] [--eos ID] [--skip-first-ngram-calls]
-                                (transformers' SynthID-Text; one key per tournament layer)
+        """;
+
+    private const string UsageCommands = """
           generate  --key FILE (--prompt TEXT | --prompts FILE) [--max-tokens N] [--temperature T]
                     [--top-p P] [--top-k K] [--seed N] [--tenant ID] [--no-watermark] [--json]
                     Continue prompts with the built-in language model, watermarked with the profile.
@@ -127,6 +102,9 @@ internal static class CliApp
         Exit codes: 0 success, 1 error, 2 usage error.
         """;
 
+    /// <summary>Gets the usage text of every command.</summary>
+    public static string Usage => UsageHead + "\n" + KeygenCommand.Usage() + UsageCommands;
+
     public static int Run(IReadOnlyList<string> args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
         bool verbose = args.Contains("--verbose");
@@ -143,7 +121,8 @@ internal static class CliApp
             List<string> options = rest.Skip(1).ToList();
             if (options.Contains("--help"))
             {
-                stdout.WriteLine(Usage);
+                int scheme = options.IndexOf("--scheme");
+                stdout.WriteLine(command == "keygen" && scheme >= 0 && scheme + 1 < options.Count && KeygenCommand.Help(options[scheme + 1]) is { } help ? help : Usage);
                 return Success;
             }
 

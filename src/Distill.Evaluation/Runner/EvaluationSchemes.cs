@@ -2,10 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Distill.ExpEdit;
-using Distill.GreenList;
-using Distill.Gumbel;
-using Distill.SynthId;
-using Distill.Unigram;
+using Distill.Registry;
 
 namespace Distill.Evaluation.Runner;
 
@@ -17,30 +14,13 @@ public static class EvaluationSchemes
     /// <summary>Gets every scheme: <c>kgw</c> (SelfHash h=4), <c>kgw-lefthash</c> (LeftHash h=1), <c>unigram</c>, <c>gumbel</c>, <c>synthid</c> and <c>exp-edit</c>, each with its defaults.</summary>
     public static IReadOnlyList<EvaluationScheme> All { get; } =
     [
-        new("kgw", (key, vocabularySize, tokenizer) => KgwScheme.Create(key, KgwOptions.Default, vocabularySize, tokenizer))
+        FromRegistry("kgw", "KGW, SelfHash h=4, gamma 0.25, delta 2"),
+        FromRegistry("kgw-lefthash", "KGW, LeftHash h=1, gamma 0.25, delta 2", "kgw", ("seeding", "lefthash")),
+        FromRegistry("unigram", "Unigram, gamma 0.5, delta 2"),
+        FromRegistry("gumbel", "Gumbel-max, context width 4, one variant"),
+        FromRegistry("synthid", "SynthID-Text, depth 30, context width 4, top-k 40, mean g-value detector"),
+        FromRegistry("exp-edit", "EXP-edit, key length 256, block length 256, 999 resamples (p-value floor 1e-3)") with
         {
-            Description = "KGW, SelfHash h=4, gamma 0.25, delta 2",
-        },
-        new("kgw-lefthash", (key, vocabularySize, tokenizer) => KgwScheme.Create(key, KgwOptions.LeftHash, vocabularySize, tokenizer))
-        {
-            Description = "KGW, LeftHash h=1, gamma 0.25, delta 2",
-        },
-        new("unigram", (key, vocabularySize, tokenizer) => UnigramScheme.Create(key, UnigramOptions.Default, vocabularySize, tokenizer))
-        {
-            Description = "Unigram, gamma 0.5, delta 2",
-        },
-        new("gumbel", (key, vocabularySize, tokenizer) => GumbelScheme.Create(key, GumbelOptions.Default, vocabularySize, tokenizer))
-        {
-            Description = "Gumbel-max, context width 4, one variant",
-        },
-        new("synthid", (key, vocabularySize, tokenizer) => SynthIdScheme.Create(key, SynthIdOptions.Default, vocabularySize, tokenizer))
-        {
-            Description = "SynthID-Text, depth 30, context width 4, top-k 40, mean g-value detector",
-        },
-        new("exp-edit", (key, vocabularySize, tokenizer) => ExpEditScheme.Create(key, ExpEditOptions.Default, vocabularySize, tokenizer))
-        {
-            Description = "EXP-edit, key length 256, block length 256, 999 resamples (p-value floor 1e-3)",
-
             // The permutation test runs its resamples on every core; the runner parallelizes over texts instead.
             Detect = (scheme, tokens) => ((ExpEditScheme)scheme).Test(tokens.Span, null, s_oneThread).Result,
         },
@@ -63,5 +43,13 @@ public static class EvaluationSchemes
         ArgumentNullException.ThrowIfNull(names);
         return [.. names.Select(name => All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase))
             ?? throw new ArgumentException($"Unknown scheme '{name}'. Schemes: {string.Join(", ", All.Select(s => s.Name))}.", nameof(names)))];
+    }
+
+    /// <summary>A scheme built as <c>distill keygen --scheme SCHEME</c> builds it, with the given options (the defaults for the rest).</summary>
+    private static EvaluationScheme FromRegistry(string name, string description, string? scheme = null, params (string Name, string? Value)[] options)
+    {
+        SchemeKeygen keygen = SchemeRegistry.FindKeygen(scheme ?? name) ?? throw new InvalidOperationException($"Scheme '{scheme ?? name}' is not registered for keygen.");
+        var arguments = new SchemeArguments(options.Select(o => new KeyValuePair<string, string?>(o.Name, o.Value)));
+        return new(name, (key, vocabularySize, tokenizer) => keygen.Create(arguments, key, vocabularySize, tokenizer).Scheme) { Description = description };
     }
 }
