@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO.Hashing;
+using System.Linq;
 using System.Text;
 using System.Text.Json;
 using Distill.ExpEdit;
@@ -64,7 +65,7 @@ public class DescriptorHashRegressionTests
             pinned.Add(descriptor.Scheme);
         }
 
-        foreach (string scheme in new[] { "kgw", "unigram", "gumbel", "synthid", "exp-edit", "kgw-fingerprint", "vllm-gumbel", "vllm-dual-key-gumbel", "hf-kgw", "hf-synthid" })
+        foreach (string scheme in Distill.Registry.SchemeRegistry.BuiltIn.SelectMany(r => r.Names))
         {
             Assert.Contains(scheme, pinned);
         }
