@@ -1,8 +1,5 @@
 using System;
-using System.Buffers.Binary;
 using System.IO;
-using System.IO.Hashing;
-using System.Text;
 using Distill.Detection;
 
 namespace Distill;
@@ -21,6 +18,11 @@ namespace Distill;
 /// <para>
 /// <see cref="WriteTo"/> stores the state stamped with the descriptor hash and checksummed;
 /// <see cref="WatermarkScheme.ReadAccumulator"/> refuses state written under another descriptor.
+/// </para>
+/// <para>
+/// The public methods check their arguments once, here (token ids against the descriptor's
+/// vocabulary; for a merge the type, descriptor and deduplication setting), and only then call the
+/// protected <c>*Core</c> methods a scheme overrides: bad input throws and changes nothing.
 /// </para>
 /// <para>Not thread-safe: use one accumulator per thread and merge.</para>
 /// </remarks>
@@ -46,12 +48,20 @@ public abstract class WatermarkAccumulator
     /// <summary>Appends tokens to the open document.</summary>
     /// <param name="tokens">The next token ids.</param>
     /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary; nothing is appended.</exception>
-    public abstract void Append(ReadOnlySpan<int> tokens);
+    public void Append(ReadOnlySpan<int> tokens)
+    {
+        LogitsGuard.ValidateTokens(tokens, Descriptor.VocabularySize, nameof(tokens));
+        AppendCore(tokens);
+    }
 
     /// <summary>Appends one token to the open document.</summary>
     /// <param name="token">The next token id.</param>
     /// <exception cref="ArgumentOutOfRangeException">The token id is outside the vocabulary; nothing is appended.</exception>
-    public virtual void Append(int token) => Append([token]);
+    public void Append(int token)
+    {
+        LogitsGuard.ValidateToken(token, Descriptor.VocabularySize, nameof(token));
+        AppendCore(token);
+    }
 
     /// <summary>Ends the open document: the next token starts a new context.</summary>
     public abstract void EndDocument();
@@ -61,7 +71,27 @@ public abstract class WatermarkAccumulator
     /// <exception cref="ArgumentNullException"><paramref name="other"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="other"/> is this accumulator, or was made with another deduplication setting or by another scheme type.</exception>
     /// <exception cref="DescriptorMismatchException"><paramref name="other"/> scores under another descriptor.</exception>
-    public abstract void Merge(WatermarkAccumulator other);
+    public void Merge(WatermarkAccumulator other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (ReferenceEquals(other, this))
+        {
+            throw new ArgumentException("An accumulator cannot be merged into itself.", nameof(other));
+        }
+
+        DescriptorMismatchException.ThrowIfDifferent(Descriptor, other.Descriptor);
+        if (other.GetType() != GetType())
+        {
+            throw new ArgumentException($"A {other.GetType().Name} cannot be merged into a {GetType().Name}.", nameof(other));
+        }
+
+        if (other.Deduplicate != Deduplicate)
+        {
+            throw new ArgumentException("Accumulators with and without deduplication cannot be merged.", nameof(other));
+        }
+
+        MergeCore(other);
+    }
 
     /// <summary>Returns the detection result for everything scored so far; the accumulator can keep growing.</summary>
     /// <returns>The counts, the score and the p-value.</returns>
@@ -72,99 +102,29 @@ public abstract class WatermarkAccumulator
 
     /// <summary>Writes the accumulator's state, stamped with the descriptor hash and checksummed.</summary>
     /// <param name="destination">The stream to write to.</param>
-    public abstract void WriteTo(Stream destination);
-
-    /// <summary>Checks what every <see cref="Merge"/> must check first, and returns <paramref name="other"/> as the derived type.</summary>
-    /// <typeparam name="T">The derived accumulator type.</typeparam>
-    /// <param name="other">The accumulator to merge.</param>
-    /// <returns><paramref name="other"/> as <typeparamref name="T"/>.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="other"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="other"/> is this accumulator, has another type or another deduplication setting.</exception>
-    /// <exception cref="DescriptorMismatchException"><paramref name="other"/> scores under another descriptor.</exception>
-    protected T CheckMergeable<T>(WatermarkAccumulator other)
-        where T : WatermarkAccumulator
+    /// <exception cref="ArgumentNullException"><paramref name="destination"/> is <see langword="null"/>.</exception>
+    public void WriteTo(Stream destination)
     {
-        ArgumentNullException.ThrowIfNull(other);
-        if (ReferenceEquals(other, this))
-        {
-            throw new ArgumentException("An accumulator cannot be merged into itself.", nameof(other));
-        }
-
-        DescriptorMismatchException.ThrowIfDifferent(Descriptor, other.Descriptor);
-        if (other is not T typed)
-        {
-            throw new ArgumentException($"A {other.GetType().Name} cannot be merged into a {GetType().Name}.", nameof(other));
-        }
-
-        if (other.Deduplicate != Deduplicate)
-        {
-            throw new ArgumentException("Accumulators with and without deduplication cannot be merged.", nameof(other));
-        }
-
-        return typed;
+        ArgumentNullException.ThrowIfNull(destination);
+        WriteToCore(destination);
     }
 
-    /// <summary>
-    /// Writes a state in the framing every accumulator shares: <paramref name="magic"/>, the 16 ASCII
-    /// digits of the descriptor hash, the payload, then the XxHash64 (little-endian) of all that.
-    /// </summary>
-    private protected static void WriteState(Stream destination, byte[] magic, SchemeDescriptor descriptor, Action<BinaryWriter> writePayload)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
-        {
-            writer.Write(magic);
-            writer.Write(Encoding.ASCII.GetBytes(descriptor.Hash));
-            writePayload(writer);
-        }
+    /// <summary>When overridden, appends tokens to the open document.</summary>
+    /// <param name="tokens">The next token ids, already checked to be in the vocabulary.</param>
+    protected abstract void AppendCore(ReadOnlySpan<int> tokens);
 
-        byte[] body = buffer.ToArray();
-        destination.Write(body);
-        Span<byte> checksum = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(checksum, XxHash64.HashToUInt64(body));
-        destination.Write(checksum);
-    }
+    /// <summary>When overridden, appends one token to the open document; by default, a span of one.</summary>
+    /// <param name="token">The next token id, already checked to be in the vocabulary.</param>
+    protected virtual void AppendCore(int token) => AppendCore([token]);
 
-    /// <summary>
-    /// Reads a whole state written by <see cref="WriteState"/> and checks its framing: the length (at
-    /// least <paramref name="minimumPayload"/> payload bytes), the checksum, the magic and the
-    /// descriptor hash. The payload starts after the magic and the 16 hash digits and ends 8 bytes
-    /// before the end of the returned array.
-    /// </summary>
-    /// <exception cref="InvalidDataException">Truncated, corrupt, or not an accumulator of this kind.</exception>
-    /// <exception cref="DescriptorMismatchException">Written under another descriptor.</exception>
-    private protected static byte[] ReadState(Stream source, byte[] magic, SchemeDescriptor descriptor, int minimumPayload, string kind)
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        using var buffer = new MemoryStream();
-        source.CopyTo(buffer);
-        byte[] data = buffer.ToArray();
-        if (data.Length < magic.Length + 16 + minimumPayload + 8)
-        {
-            throw new InvalidDataException("The accumulator data is truncated.");
-        }
+    /// <summary>When overridden, adds everything <paramref name="other"/> has scored to this accumulator.</summary>
+    /// <param name="other">
+    /// Another accumulator of this accumulator's own type, descriptor and deduplication setting (already
+    /// checked). A check the override adds must throw before it changes anything.
+    /// </param>
+    protected abstract void MergeCore(WatermarkAccumulator other);
 
-        ReadOnlySpan<byte> body = data.AsSpan(0, data.Length - 8);
-        if (XxHash64.HashToUInt64(body) != BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(data.Length - 8)))
-        {
-            throw new InvalidDataException("The accumulator data is corrupt (checksum mismatch).");
-        }
-
-        if (!body[..magic.Length].SequenceEqual(magic))
-        {
-            throw new InvalidDataException($"The data is not a Distill {kind} accumulator.");
-        }
-
-        string hash = Encoding.ASCII.GetString(body.Slice(magic.Length, 16));
-        if (hash != descriptor.Hash)
-        {
-            throw new DescriptorMismatchException($"The accumulator was written under descriptor {hash}, but the scheme's descriptor is {descriptor.Hash}.");
-        }
-
-        return data;
-    }
-
-    /// <summary>A reader over the payload of a state returned by <see cref="ReadState"/>.</summary>
-    private protected static BinaryReader PayloadReader(byte[] data, byte[] magic) =>
-        new(new MemoryStream(data, magic.Length + 16, data.Length - 8 - magic.Length - 16), Encoding.UTF8);
+    /// <summary>When overridden, writes the accumulator's state.</summary>
+    /// <param name="destination">The stream to write to (not <see langword="null"/>).</param>
+    protected abstract void WriteToCore(Stream destination);
 }

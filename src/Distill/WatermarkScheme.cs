@@ -18,6 +18,11 @@ namespace Distill;
 /// EXP-edit). <em>Score</em>: <see cref="Detect"/>, <see cref="CreateAccumulator"/> and
 /// <see cref="Localize"/> turn a token stream into an exact or conservative p-value.
 /// </para>
+/// <para>
+/// The public methods check their arguments and apply the default options once, here, then call the
+/// protected <c>*Core</c> methods a scheme overrides (the pattern of System.IO.Hashing): a scheme never
+/// sees a token outside its vocabulary or a <see langword="null"/> options record.
+/// </para>
 /// <para>Instances are immutable and may be shared by every thread; sessions and accumulators are not.</para>
 /// </remarks>
 public abstract class WatermarkScheme
@@ -37,27 +42,41 @@ public abstract class WatermarkScheme
     /// <param name="prompt">The prompt's token ids (may be empty).</param>
     /// <returns>A new session; not thread-safe.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A prompt token is negative or not below the vocabulary size.</exception>
-    public abstract WatermarkSession CreateSession(ReadOnlySpan<int> prompt);
+    public WatermarkSession CreateSession(ReadOnlySpan<int> prompt)
+    {
+        LogitsGuard.ValidateTokens(prompt, VocabularySize, nameof(prompt));
+        return CreateSessionCore(prompt);
+    }
 
     /// <summary>Tests one token stream (one document) for this key.</summary>
     /// <param name="tokens">The token ids of the text.</param>
     /// <param name="options">Detection options; <see cref="DetectionOptions.Default"/> when <see langword="null"/>.</param>
     /// <returns>The counts, the score and the exact or conservative p-value.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary.</exception>
-    public abstract DetectionResult Detect(ReadOnlySpan<int> tokens, DetectionOptions? options = null);
+    public DetectionResult Detect(ReadOnlySpan<int> tokens, DetectionOptions? options = null)
+    {
+        LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
+        return DetectCore(tokens, options ?? DetectionOptions.Default);
+    }
 
     /// <summary>Creates an accumulator that scores documents as they arrive and merges with others.</summary>
     /// <param name="options">Detection options; <see cref="DetectionOptions.Default"/> when <see langword="null"/>.</param>
     /// <returns>An empty accumulator; not thread-safe.</returns>
-    public abstract WatermarkAccumulator CreateAccumulator(DetectionOptions? options = null);
+    public WatermarkAccumulator CreateAccumulator(DetectionOptions? options = null) =>
+        CreateAccumulatorCore(options ?? DetectionOptions.Default);
 
     /// <summary>Reads an accumulator that <see cref="WatermarkAccumulator.WriteTo(Stream)"/> wrote for this scheme.</summary>
     /// <param name="source">The stream to read from.</param>
-    /// <param name="options">Options for the result (the deduplication setting is read from the state).</param>
+    /// <param name="options">Options for the result (the deduplication setting is read from the state); <see cref="DetectionOptions.Default"/> when <see langword="null"/>.</param>
     /// <returns>The accumulator.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidDataException">The data is truncated, corrupt, or not an accumulator of this scheme.</exception>
     /// <exception cref="DescriptorMismatchException">The state was written under another descriptor.</exception>
-    public abstract WatermarkAccumulator ReadAccumulator(Stream source, DetectionOptions? options = null);
+    public WatermarkAccumulator ReadAccumulator(Stream source, DetectionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return ReadAccumulatorCore(source, options ?? DetectionOptions.Default);
+    }
 
     /// <summary>
     /// Finds watermarked spans inside a stream that may be mostly unwatermarked (for example a
@@ -67,7 +86,11 @@ public abstract class WatermarkScheme
     /// <param name="options">Localization options; <see cref="LocalizationOptions.Default"/> when <see langword="null"/>.</param>
     /// <returns>The significant spans, most significant first.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary.</exception>
-    public abstract LocalizationResult Localize(ReadOnlySpan<int> tokens, LocalizationOptions? options = null);
+    public LocalizationResult Localize(ReadOnlySpan<int> tokens, LocalizationOptions? options = null)
+    {
+        LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
+        return LocalizeCore(tokens, options ?? LocalizationOptions.Default);
+    }
 
     /// <summary>
     /// Returns this scheme with a reference filter: detection leaves unscored the (context, token) pairs
@@ -82,6 +105,34 @@ public abstract class WatermarkScheme
     /// <exception cref="ArgumentException">No corpus, a corpus twice, or an invalid rate.</exception>
     public virtual WatermarkScheme WithReference(System.Collections.Generic.IReadOnlyList<Reference.ReferenceCorpus> references, int? documentsPerMillionTokens = null) =>
         throw new NotSupportedException($"Scheme '{Descriptor.Scheme}' has no green lists: reference filters apply to kgw, unigram, hf-kgw and kgw-fingerprint.");
+
+    /// <summary>When overridden, creates a session whose context starts with <paramref name="prompt"/>.</summary>
+    /// <param name="prompt">The prompt's token ids, already checked to be in the vocabulary.</param>
+    /// <returns>A new session.</returns>
+    protected abstract WatermarkSession CreateSessionCore(ReadOnlySpan<int> prompt);
+
+    /// <summary>When overridden, tests one token stream (one document) for this key.</summary>
+    /// <param name="tokens">The token ids, already checked to be in the vocabulary.</param>
+    /// <param name="options">The detection options (the defaults already applied).</param>
+    /// <returns>The counts, the score and the p-value.</returns>
+    protected abstract DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options);
+
+    /// <summary>When overridden, creates an empty accumulator.</summary>
+    /// <param name="options">The detection options (the defaults already applied).</param>
+    /// <returns>An empty accumulator.</returns>
+    protected abstract WatermarkAccumulator CreateAccumulatorCore(DetectionOptions options);
+
+    /// <summary>When overridden, reads an accumulator that this scheme's accumulators wrote.</summary>
+    /// <param name="source">The stream to read from (not <see langword="null"/>).</param>
+    /// <param name="options">Options for the result (the defaults already applied).</param>
+    /// <returns>The accumulator.</returns>
+    protected abstract WatermarkAccumulator ReadAccumulatorCore(Stream source, DetectionOptions options);
+
+    /// <summary>When overridden, finds watermarked spans inside a token stream.</summary>
+    /// <param name="tokens">The token ids, already checked to be in the vocabulary.</param>
+    /// <param name="options">The localization options (the defaults already applied).</param>
+    /// <returns>The significant spans, most significant first.</returns>
+    protected abstract LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options);
 
     /// <summary>The scheme's per-token scorer for the radioactivity tests, or <see langword="null"/> when it has none.</summary>
     internal virtual Radioactivity.RadioactivityScorer? CreateRadioactivityScorer() => null;

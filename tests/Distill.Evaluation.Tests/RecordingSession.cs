@@ -37,22 +37,12 @@ internal sealed class RecordingSession : WatermarkSession
 
     public int[]? LastResetPrompt { get; private set; }
 
-    public override void ProcessLogits(Span<float> logits)
+    protected override void ProcessLogitsCore(Span<float> logits)
     {
-        if (logits.Length != VocabularySize)
-        {
-            throw new ArgumentException("Wrong length.", nameof(logits));
-        }
-
         Calls.Add("P");
         int finite = 0;
         foreach (float logit in logits)
         {
-            if (float.IsNaN(logit) || float.IsPositiveInfinity(logit))
-            {
-                throw new ArgumentException("NaN or +inf logit.", nameof(logits));
-            }
-
             if (!float.IsNegativeInfinity(logit))
             {
                 finite++;
@@ -68,16 +58,14 @@ internal sealed class RecordingSession : WatermarkSession
         _rewrite?.Invoke(logits);
     }
 
-    public override void Accept(int token)
+    protected override void AcceptCore(int token)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(token);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(token, VocabularySize);
         Calls.Add("A:" + token.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Accepted.Add(token);
         _position++;
     }
 
-    public override void Reset(ReadOnlySpan<int> prompt)
+    protected override void ResetCore(ReadOnlySpan<int> prompt)
     {
         Calls.Add("R");
         LastResetPrompt = prompt.ToArray();

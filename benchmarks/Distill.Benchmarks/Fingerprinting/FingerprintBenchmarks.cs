@@ -10,7 +10,7 @@ namespace Distill.Benchmarks.Fingerprinting;
 /// Decode throughput: <see cref="FingerprintScheme.Decode"/> of one stream of 100,000 tokens that
 /// carry a tenant's fingerprint (vocabulary 200,019, the default options), beside the floor of plain
 /// zero-bit scoring of the same tokens (<see cref="FingerprintScheme.ZeroBit"/>'s
-/// <see cref="GreenList.KgwScheme.Detect"/>, both deduplicating repeated pairs) and of reading and hashing each id once.
+/// <see cref="WatermarkScheme.Detect"/>, both deduplicating repeated pairs) and of reading and hashing each id once.
 /// </summary>
 /// <remarks>
 /// Decoding does the zero-bit scoring plus, for each green token, the choice of its codeword

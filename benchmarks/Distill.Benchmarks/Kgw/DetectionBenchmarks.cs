@@ -12,7 +12,7 @@ namespace Distill.Benchmarks.Kgw;
 /// </summary>
 /// <remarks>
 /// Random ids are the worst case for deduplication: almost every pair is new, so the set of scored
-/// pairs grows to a million entries (and is allocated per call, as <see cref="KgwScheme.Detect"/> does).
+/// pairs grows to a million entries (and is allocated per call, as <see cref="WatermarkScheme.Detect"/> does).
 /// The Tokens/s column is 1,000,000 divided by the mean time of a call.
 /// </remarks>
 [MemoryDiagnoser]

@@ -15,7 +15,7 @@ namespace Distill.Evaluation.Attacks;
 /// <see cref="DilutionOptions.Segments"/> contiguous segments whose lengths differ by at most one)
 /// are inserted among the first L - W human tokens, at distinct gaps drawn uniformly, so that
 /// segments are separated by at least one human token (or lie at the two ends). The ranges
-/// returned are exact, so localization (<see cref="Distill.GreenList.KgwScheme.Localize"/>) can be
+/// returned are exact, so localization (<see cref="WatermarkScheme.Localize"/>) can be
 /// scored against them.
 /// </para>
 /// <para>

@@ -5,7 +5,7 @@ namespace Distill.Detection;
 
 /// <summary>The additive counts of green-list scoring (and of every scheme that scores tokens one by one).</summary>
 [StructLayout(LayoutKind.Auto)]
-internal struct GreenListCounts
+internal struct GreenListCounts : IAccumulatorCounts
 {
     public long Tokens;
     public long SkippedPrefix;
@@ -15,6 +15,10 @@ internal struct GreenListCounts
     public long SkippedCommon;
     public long Scored;
     public long Green;
+
+    readonly long IAccumulatorCounts.Tokens => Tokens;
+
+    readonly long IAccumulatorCounts.Scored => Scored;
 
     /// <summary>
     /// Writes the counts as little-endian 64-bit integers: tokens, prefix, repeated, then the common

@@ -28,37 +28,31 @@ namespace Distill.ExpEdit;
 /// and commutative. Early stopping does not apply (every document is scored under all N keys).
 /// </para>
 /// </remarks>
-internal sealed class ExpEditAccumulator : WatermarkAccumulator
+internal sealed class ExpEditAccumulator : ContextAccumulator<GreenListCounts>
 {
     private const double FixedScale = 1099511627776.0;
     private static readonly byte[] s_magic = Encoding.ASCII.GetBytes("DSTLEXE1");
 
     private readonly ExpEditScheme _scheme;
-    private readonly int _minimumScoredTokens;
     private readonly ParallelOptions _parallel;
     private readonly Int128[] _nullSums;
     private readonly List<int> _open = [];
     private Int128 _observedSum;
     private long _documents;
-    private long _tokens;
-    private long _scored;
 
+    // The permutation test conditions on the texts and needs no deduplication. The counts are those
+    // of the ended documents; the open document's tokens count as scored too.
     internal ExpEditAccumulator(ExpEditScheme scheme, DetectionOptions options, ExpEditDetectionOptions test)
+        : base(scheme.Descriptor, options.Deduplicate ? options with { Deduplicate = false } : options)
     {
         _scheme = scheme;
-        _minimumScoredTokens = options.MinimumScoredTokens;
         _parallel = new ParallelOptions { MaxDegreeOfParallelism = test.MaxDegreeOfParallelism };
         _nullSums = new Int128[test.Resamples];
     }
 
-    public override SchemeDescriptor Descriptor => _scheme.Descriptor;
+    public override long TokenCount => Counts.Tokens + _open.Count;
 
-    /// <summary>Always <see langword="false"/>: the permutation test conditions on the texts and needs no deduplication.</summary>
-    public override bool Deduplicate => false;
-
-    public override long TokenCount => _tokens + _open.Count;
-
-    public override long ScoredTokens => _scored + _open.Count;
+    public override long ScoredTokens => Counts.Scored + _open.Count;
 
     /// <summary>Gets the number of fresh key sequences N.</summary>
     public int Resamples => _nullSums.Length;
@@ -66,20 +60,7 @@ internal sealed class ExpEditAccumulator : WatermarkAccumulator
     /// <summary>Gets the number of documents scored.</summary>
     public long Documents => _documents;
 
-    public override void Append(ReadOnlySpan<int> tokens)
-    {
-        LogitsGuard.ValidateTokens(tokens, _scheme.VocabularySize, nameof(tokens));
-        foreach (int token in tokens)
-        {
-            _open.Add(token);
-        }
-    }
-
-    public override void Append(int token)
-    {
-        LogitsGuard.ValidateToken(token, _scheme.VocabularySize, nameof(token));
-        _open.Add(token);
-    }
+    protected override byte[] StateMagic => s_magic;
 
     public override void EndDocument()
     {
@@ -98,13 +79,23 @@ internal sealed class ExpEditAccumulator : WatermarkAccumulator
         }
 
         _documents++;
-        _tokens += text.Length;
-        _scored += text.Length;
+        Counts.Tokens += text.Length;
+        Counts.Scored += text.Length;
     }
 
-    public override void Merge(WatermarkAccumulator other)
+    protected override void AppendCore(ReadOnlySpan<int> tokens)
     {
-        ExpEditAccumulator typed = CheckMergeable<ExpEditAccumulator>(other);
+        foreach (int token in tokens)
+        {
+            _open.Add(token);
+        }
+    }
+
+    protected override void AppendCore(int token) => _open.Add(token);
+
+    protected override void MergeCore(WatermarkAccumulator other)
+    {
+        var typed = (ExpEditAccumulator)other;
         if (typed.Resamples != Resamples)
         {
             throw new ArgumentException($"An accumulator with {typed.Resamples} resamples cannot be merged into one with {Resamples}.", nameof(other));
@@ -121,8 +112,8 @@ internal sealed class ExpEditAccumulator : WatermarkAccumulator
         sums.CopyTo(_nullSums, 0);
         _observedSum = observed;
         _documents += typed._documents;
-        _tokens += typed._tokens;
-        _scored += typed._scored;
+        Counts.Tokens += typed.Counts.Tokens;
+        Counts.Scored += typed.Counts.Scored;
     }
 
     /// <remarks>The open document (tokens appended since the last <see cref="EndDocument"/>) is scored too, without ending it.</remarks>
@@ -153,46 +144,39 @@ internal sealed class ExpEditAccumulator : WatermarkAccumulator
 
         var counts = new GreenListCounts { Tokens = TokenCount, Scored = ScoredTokens };
         double log10P = Math.Log10(1.0 + hits) - Math.Log10(1.0 + Resamples);
-        return new DetectionResult(_scheme.Descriptor, counts, DetectionStatistic.EditAlignment, (double)observedSum / FixedScale, double.NaN, false, _minimumScoredTokens, 0.0, log10P);
+        return new DetectionResult(Descriptor, counts, DetectionStatistic.EditAlignment, (double)observedSum / FixedScale, double.NaN, false, MinimumScoredTokens, 0.0, log10P);
     }
 
-    public override void Reset()
+    protected override void ClearScoringState()
     {
         Array.Clear(_nullSums);
         _open.Clear();
         _observedSum = 0;
         _documents = 0;
-        _tokens = 0;
-        _scored = 0;
     }
 
     /// <summary>
-    /// Writes the state: magic <c>DSTLEXE1</c>, the descriptor hash, N (int32), the document, token and
-    /// scored counts (int64), the observed sum and the N fresh-key sums (int128 as low then high int64,
-    /// units of 2^-40), the open document's length (int32) and tokens (int32 each), then an XxHash64
-    /// checksum of all that, little-endian.
+    /// Writes the payload of magic <c>DSTLEXE1</c>: N (int32), the document, token and scored counts of
+    /// the ended documents (int64), the observed sum and the N fresh-key sums (int128 as low then high
+    /// int64, units of 2^-40), the open document's length (int32) and tokens (int32 each), little-endian.
     /// </summary>
-    public override void WriteTo(Stream destination)
+    protected override void WritePayload(BinaryWriter writer)
     {
-        ArgumentNullException.ThrowIfNull(destination);
-        WriteState(destination, s_magic, Descriptor, writer =>
+        writer.Write(Resamples);
+        writer.Write(_documents);
+        writer.Write(Counts.Tokens);
+        writer.Write(Counts.Scored);
+        WriteInt128(writer, _observedSum);
+        foreach (Int128 s in _nullSums)
         {
-            writer.Write(Resamples);
-            writer.Write(_documents);
-            writer.Write(_tokens);
-            writer.Write(_scored);
-            WriteInt128(writer, _observedSum);
-            foreach (Int128 s in _nullSums)
-            {
-                WriteInt128(writer, s);
-            }
+            WriteInt128(writer, s);
+        }
 
-            writer.Write(_open.Count);
-            foreach (int token in _open)
-            {
-                writer.Write(token);
-            }
-        });
+        writer.Write(_open.Count);
+        foreach (int token in _open)
+        {
+            writer.Write(token);
+        }
     }
 
     internal static ExpEditAccumulator ReadFrom(Stream source, ExpEditScheme scheme, DetectionOptions? options)
@@ -207,13 +191,13 @@ internal sealed class ExpEditAccumulator : WatermarkAccumulator
         long sumsEnd = header + (16L * Math.Max(0, resamples));
         if (resamples is < 1 or > 100_000_000 || body.Length < sumsEnd + 4)
         {
-            throw new InvalidDataException("The accumulator data is inconsistent.");
+            throw Inconsistent();
         }
 
         int open = BinaryPrimitives.ReadInt32LittleEndian(body[(int)sumsEnd..]);
         if (open < 0 || body.Length != sumsEnd + 4 + (4L * open))
         {
-            throw new InvalidDataException("The accumulator data is inconsistent.");
+            throw Inconsistent();
         }
 
         var accumulator = new ExpEditAccumulator(scheme, options ?? DetectionOptions.Default, new ExpEditDetectionOptions { Resamples = resamples });
@@ -229,7 +213,7 @@ internal sealed class ExpEditAccumulator : WatermarkAccumulator
             // Costs are never positive, so neither is any sum.
             if (s > 0)
             {
-                throw new InvalidDataException("The accumulator data is inconsistent.");
+                throw Inconsistent();
             }
 
             sumsZero &= s == 0;
@@ -239,19 +223,19 @@ internal sealed class ExpEditAccumulator : WatermarkAccumulator
         // Every scored document has at least one token and every token of a stored document is scored.
         if (documents < 0 || tokens < 0 || scored != tokens || documents > tokens || observed > 0 || (documents == 0 && (tokens != 0 || !sumsZero)))
         {
-            throw new InvalidDataException("The accumulator data is inconsistent.");
+            throw Inconsistent();
         }
 
         accumulator._documents = documents;
-        accumulator._tokens = tokens;
-        accumulator._scored = scored;
+        accumulator.Counts.Tokens = tokens;
+        accumulator.Counts.Scored = scored;
         accumulator._observedSum = observed;
         for (int i = 0; i < open; i++)
         {
             int token = BinaryPrimitives.ReadInt32LittleEndian(body[(int)(sumsEnd + 4 + (4L * i))..]);
             if (token < 0 || token >= scheme.VocabularySize)
             {
-                throw new InvalidDataException("The accumulator data is inconsistent.");
+                throw Inconsistent();
             }
 
             accumulator._open.Add(token);

@@ -102,7 +102,7 @@ public sealed class ExpEditScheme : WatermarkScheme
 
     /// <inheritdoc />
     /// <remarks>The request starts at a shift drawn from a cryptographic random number generator (a new one at every reset).</remarks>
-    public override WatermarkSession CreateSession(ReadOnlySpan<int> prompt)
+    protected override WatermarkSession CreateSessionCore(ReadOnlySpan<int> prompt)
     {
         var session = new ExpEditSession(this, -1);
         session.Reset(prompt);
@@ -154,7 +154,8 @@ public sealed class ExpEditScheme : WatermarkScheme
 
     /// <inheritdoc />
     /// <remarks>Runs <see cref="Test"/> with <see cref="ExpEditDetectionOptions.Default"/> (999 resamples, early stop after 10 hits).</remarks>
-    public override DetectionResult Detect(ReadOnlySpan<int> tokens, DetectionOptions? options = null) => Test(tokens, options).Result;
+    protected override DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options) =>
+        TestCore(tokens, options, ExpEditDetectionOptions.Default, 1).Result;
 
     /// <summary>Runs the permutation test on one token stream.</summary>
     /// <param name="tokens">The token ids of the text.</param>
@@ -278,7 +279,7 @@ public sealed class ExpEditScheme : WatermarkScheme
 
     /// <inheritdoc />
     /// <remarks>The corpus test of <see cref="ExpEditAccumulator"/> with <see cref="ExpEditDetectionOptions.Default"/> resamples.</remarks>
-    public override WatermarkAccumulator CreateAccumulator(DetectionOptions? options = null) => new ExpEditAccumulator(this, options ?? DetectionOptions.Default, ExpEditDetectionOptions.Default);
+    protected override WatermarkAccumulator CreateAccumulatorCore(DetectionOptions options) => new ExpEditAccumulator(this, options, ExpEditDetectionOptions.Default);
 
     /// <summary>Creates an accumulator whose corpus permutation test uses <paramref name="test"/>'s resample count (early stopping does not apply).</summary>
     /// <param name="options">Detection options; <see cref="DetectionOptions.Default"/> when <see langword="null"/>.</param>
@@ -292,7 +293,7 @@ public sealed class ExpEditScheme : WatermarkScheme
     }
 
     /// <inheritdoc />
-    public override WatermarkAccumulator ReadAccumulator(Stream source, DetectionOptions? options = null) => ExpEditAccumulator.ReadFrom(source, this, options);
+    protected override WatermarkAccumulator ReadAccumulatorCore(Stream source, DetectionOptions options) => ExpEditAccumulator.ReadFrom(source, this, options);
 
     /// <inheritdoc />
     /// <remarks>
@@ -304,10 +305,8 @@ public sealed class ExpEditScheme : WatermarkScheme
     /// resamples (at least 19), stopping at the first fresh key that aligns as well: exactly what
     /// deciding p &lt;= alpha needs.
     /// </remarks>
-    public override LocalizationResult Localize(ReadOnlySpan<int> tokens, LocalizationOptions? options = null)
+    protected override LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options)
     {
-        options ??= LocalizationOptions.Default;
-        LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
         var test = new ExpEditDetectionOptions { Resamples = Math.Max(19, (int)Math.Ceiling((1.0 / options.Alpha) - 1e-9) - 1), EarlyStopHits = 1 };
         int stride = Math.Max(1, Math.Min(Options.BlockLength, tokens.Length) / 4);
         ExpEditDetection detection = TestCore(tokens, new DetectionOptions { Deduplicate = options.Deduplicate }, test, stride);

@@ -10,7 +10,7 @@ namespace Distill.ExpEdit;
 /// <remarks>
 /// Step i uses xi_{(s + i) mod n}, whatever the text: the prompt only has to be valid. A session made
 /// without an explicit shift draws a new one from a cryptographic random number generator at every
-/// <see cref="Reset(ReadOnlySpan{int})"/>; one made with an explicit shift restarts at it.
+/// <see cref="WatermarkSession.Reset(ReadOnlySpan{int})"/>; one made with an explicit shift restarts at it.
 /// </remarks>
 internal sealed class ExpEditSession : WatermarkSession
 {
@@ -35,8 +35,6 @@ internal sealed class ExpEditSession : WatermarkSession
     /// <summary>Gets the key position the next step uses: (s + generated) mod n.</summary>
     public int KeyPosition => (int)((Shift + _generated) % _scheme.Options.KeyLength);
 
-    public override void ProcessLogits(Span<float> logits) => Gumbel.GumbelChoice.KeepOnly(logits, ChooseToken(logits));
-
     /// <summary>Returns the token this step emits (or -1 when every logit is masked), changing nothing.</summary>
     public int ChooseToken(ReadOnlySpan<float> logits)
     {
@@ -44,16 +42,17 @@ internal sealed class ExpEditSession : WatermarkSession
         return ExpEditSampler.Choose(logits, _scheme.RowSeed(KeyPosition));
     }
 
-    public override void Accept(int token)
+    protected override void ProcessLogitsCore(Span<float> logits) =>
+        Gumbel.GumbelChoice.KeepOnly(logits, ExpEditSampler.Choose(logits, _scheme.RowSeed(KeyPosition)));
+
+    protected override void AcceptCore(int token)
     {
-        LogitsGuard.ValidateToken(token, _scheme.VocabularySize, nameof(token));
         _position++;
         _generated++;
     }
 
-    public override void Reset(ReadOnlySpan<int> prompt)
+    protected override void ResetCore(ReadOnlySpan<int> prompt)
     {
-        LogitsGuard.ValidateTokens(prompt, _scheme.VocabularySize, nameof(prompt));
         Shift = _fixedShift >= 0 ? _fixedShift : RandomNumberGenerator.GetInt32(_scheme.Options.KeyLength);
         _position = prompt.Length;
         _generated = 0;

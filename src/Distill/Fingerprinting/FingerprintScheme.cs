@@ -18,7 +18,7 @@ namespace Distill.Fingerprinting;
 /// <para>
 /// <b>Zero-bit.</b> Every boosted token is green under <see cref="ZeroBit"/>, a plain
 /// <see cref="KgwScheme"/> with the same key and options, so the master key alone detects every
-/// tenant's text (<see cref="Detect"/>, the accumulators and <see cref="Localize"/> are that
+/// tenant's text (<see cref="WatermarkScheme.Detect"/>, the accumulators and <see cref="WatermarkScheme.Localize"/> are that
 /// scheme's), and a <c>kgw</c> profile with the same key and options detects it too.
 /// </para>
 /// <para>
@@ -144,8 +144,8 @@ public sealed class FingerprintScheme : WatermarkScheme
     }
 
     /// <summary>
-    /// Returns this scheme with a reference filter on its zero-bit layer: <see cref="Detect"/>, the
-    /// accumulators and <see cref="Localize"/> leave unscored the pairs common in
+    /// Returns this scheme with a reference filter on its zero-bit layer: <see cref="WatermarkScheme.Detect"/>, the
+    /// accumulators and <see cref="WatermarkScheme.Localize"/> leave unscored the pairs common in
     /// <paramref name="references"/> (see <see cref="KgwScheme.WithReference(IReadOnlyList{ReferenceCorpus}, int?)"/>). Embedding and tracing are unchanged.
     /// </summary>
     /// <param name="references">The public reference corpora, in the scheme's tokenization; at least one.</param>
@@ -173,20 +173,20 @@ public sealed class FingerprintScheme : WatermarkScheme
 
     /// <inheritdoc />
     /// <remarks>Without a tenant only the zero-bit watermark is embedded (the whole green list is boosted).</remarks>
-    public override WatermarkSession CreateSession(ReadOnlySpan<int> prompt) => ZeroBit.CreateSession(prompt);
+    protected override WatermarkSession CreateSessionCore(ReadOnlySpan<int> prompt) => ZeroBit.CreateSession(prompt);
 
     /// <inheritdoc />
     /// <remarks>The zero-bit test, with the master key alone: whoever the tenant was.</remarks>
-    public override DetectionResult Detect(ReadOnlySpan<int> tokens, DetectionOptions? options = null) => ZeroBit.Detect(tokens, options);
+    protected override DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options) => ZeroBit.Detect(tokens, options);
 
     /// <inheritdoc />
-    public override WatermarkAccumulator CreateAccumulator(DetectionOptions? options = null) => ZeroBit.CreateAccumulator(options);
+    protected override WatermarkAccumulator CreateAccumulatorCore(DetectionOptions options) => ZeroBit.CreateAccumulator(options);
 
     /// <inheritdoc />
-    public override WatermarkAccumulator ReadAccumulator(Stream source, DetectionOptions? options = null) => ZeroBit.ReadAccumulator(source, options);
+    protected override WatermarkAccumulator ReadAccumulatorCore(Stream source, DetectionOptions options) => ZeroBit.ReadAccumulator(source, options);
 
     /// <inheritdoc />
-    public override LocalizationResult Localize(ReadOnlySpan<int> tokens, LocalizationOptions? options = null) => ZeroBit.Localize(tokens, options);
+    protected override LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options) => ZeroBit.Localize(tokens, options);
 
     /// <summary>Returns a tenant's codeword bit.</summary>
     /// <param name="tenant">The tenant.</param>

@@ -32,9 +32,8 @@ internal sealed class FingerprintSession : WatermarkSession
 
     public override long Position => _window.Seen;
 
-    public override void ProcessLogits(Span<float> logits)
+    protected override void ProcessLogitsCore(Span<float> logits)
     {
-        LogitsGuard.Validate(logits, VocabularySize, nameof(logits));
         if (!_window.IsFull(_zeroBit.PrefixLength))
         {
             return;
@@ -54,15 +53,13 @@ internal sealed class FingerprintSession : WatermarkSession
         }
     }
 
-    public override void Accept(int token)
+    protected override void AcceptCore(int token)
     {
-        LogitsGuard.ValidateToken(token, VocabularySize, nameof(token));
         _window.Push(_zeroBit.Prf.TokenHash(token), _width);
     }
 
-    public override void Reset(ReadOnlySpan<int> prompt)
+    protected override void ResetCore(ReadOnlySpan<int> prompt)
     {
-        LogitsGuard.ValidateTokens(prompt, VocabularySize, nameof(prompt));
         _window.Reset();
         foreach (int token in prompt)
         {

@@ -18,13 +18,13 @@ namespace Distill.GreenList;
 /// merging takes their union. Merging ends the open document of neither side.
 /// </para>
 /// <para>
-/// <see cref="WriteTo"/> stores the counts and the set, stamped with the descriptor hash and
+/// <see cref="WatermarkAccumulator.WriteTo"/> stores the counts and the set, stamped with the descriptor hash and
 /// checksummed; <see cref="WatermarkScheme.ReadAccumulator"/> refuses state written under another descriptor. The open
 /// document's context is not stored: appending after a read starts a new document.
 /// </para>
 /// <para>Not thread-safe: use one accumulator per thread and merge.</para>
 /// </remarks>
-public sealed class GreenListAccumulator : WatermarkAccumulator
+internal sealed class GreenListAccumulator : ContextAccumulator<GreenListCounts>
 {
     private static readonly byte[] s_magic = Encoding.ASCII.GetBytes("DSTLACC1");
 
@@ -32,50 +32,20 @@ public sealed class GreenListAccumulator : WatermarkAccumulator
     private static readonly byte[] s_filteredMagic = Encoding.ASCII.GetBytes("DSTLACC2");
     private readonly IGreenListScoring _scheme;
     private readonly SeedTokenSet? _seen;
-    private readonly int _minimumScoredTokens;
-    private GreenListCounts _counts;
     private HashWindow _window;
 
     internal GreenListAccumulator(IGreenListScoring scheme, DetectionOptions options)
+        : base(scheme.Descriptor, options)
     {
         _scheme = scheme;
-        Deduplicate = options.Deduplicate;
-        _minimumScoredTokens = options.MinimumScoredTokens;
         _seen = options.Deduplicate ? new SeedTokenSet() : null;
     }
 
-    /// <inheritdoc />
-    public override SchemeDescriptor Descriptor => _scheme.Descriptor;
-
-    /// <inheritdoc />
-    public override bool Deduplicate { get; }
-
-    /// <inheritdoc />
-    public override long TokenCount => _counts.Tokens;
-
-    /// <inheritdoc />
-    public override long ScoredTokens => _counts.Scored;
-
     /// <summary>Gets the number of green tokens so far.</summary>
-    public long GreenTokens => _counts.Green;
+    public long GreenTokens => Counts.Green;
 
-    /// <summary>Appends tokens to the open document.</summary>
-    /// <param name="tokens">The next token ids.</param>
-    /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary; nothing is appended.</exception>
-    public override void Append(ReadOnlySpan<int> tokens)
-    {
-        LogitsGuard.ValidateTokens(tokens, _scheme.VocabularySize, nameof(tokens));
-        _scheme.Score(tokens, ref _window, _seen, ref _counts, default);
-    }
-
-    /// <summary>Appends one token to the open document.</summary>
-    /// <param name="token">The next token id.</param>
-    /// <exception cref="ArgumentOutOfRangeException">The token id is outside the vocabulary; nothing is appended.</exception>
-    public override void Append(int token)
-    {
-        LogitsGuard.ValidateToken(token, _scheme.VocabularySize, nameof(token));
-        _scheme.Score([token], ref _window, _seen, ref _counts, default);
-    }
+    /// <inheritdoc />
+    protected override byte[] StateMagic => Descriptor.Reference is not null ? s_filteredMagic : s_magic;
 
     /// <summary>Ends the open document: the next token starts a new context.</summary>
     public override void EndDocument() => _window.Reset();
@@ -87,51 +57,12 @@ public sealed class GreenListAccumulator : WatermarkAccumulator
     /// <exception cref="DescriptorMismatchException"><paramref name="other"/> scores under another descriptor.</exception>
     public void Merge(GreenListAccumulator other) => Merge((WatermarkAccumulator)other);
 
-    /// <inheritdoc />
-    public override void Merge(WatermarkAccumulator other)
-    {
-        GreenListAccumulator typed = CheckMergeable<GreenListAccumulator>(other);
-        MergeCounts(typed._counts, typed._seen?.ToSortedArray());
-    }
-
     /// <summary>Returns the detection result for everything scored so far; the accumulator can keep growing.</summary>
     /// <returns>The counts and the exact p-value.</returns>
     public override DetectionResult GetResult() =>
-        new(_scheme.Descriptor, _counts, _scheme.EffectiveGamma, Deduplicate, _minimumScoredTokens);
+        new(Descriptor, Counts, _scheme.EffectiveGamma, Deduplicate, MinimumScoredTokens);
 
-    /// <summary>Empties the accumulator.</summary>
-    public override void Reset()
-    {
-        _counts = default;
-        _window.Reset();
-        _seen?.Clear();
-    }
-
-    /// <summary>
-    /// Writes the accumulator's state: magic <c>DSTLACC1</c> (<c>DSTLACC2</c> under a reference filter), the
-    /// descriptor hash, the flags, the five counts (six under a filter: the common count follows the repeated one), the scored pairs in (seed, token) order, and an XxHash64 checksum of all that.
-    /// </summary>
-    /// <param name="destination">The stream to write to.</param>
-    public override void WriteTo(Stream destination)
-    {
-        ArgumentNullException.ThrowIfNull(destination);
-        bool filtered = Descriptor.Reference is not null;
-        WriteState(destination, filtered ? s_filteredMagic : s_magic, Descriptor, writer =>
-        {
-            writer.Write(Deduplicate);
-            _counts.WriteTo(writer, withCommon: filtered);
-            var pairs = _seen?.ToSortedArray() ?? [];
-            writer.Write(pairs.Length);
-            foreach (var (seed, token, green) in pairs)
-            {
-                writer.Write(seed);
-                writer.Write(token);
-                writer.Write(green);
-            }
-        });
-    }
-
-    /// <summary>Reads an accumulator written by <see cref="WriteTo"/> for <paramref name="scheme"/>.</summary>
+    /// <summary>Reads an accumulator written by <see cref="WatermarkAccumulator.WriteTo"/> for <paramref name="scheme"/>.</summary>
     /// <param name="source">The stream to read from.</param>
     /// <param name="scheme">The scheme the state was written for.</param>
     /// <param name="options">Options for the result (the deduplication setting is read from the state).</param>
@@ -147,23 +78,13 @@ public sealed class GreenListAccumulator : WatermarkAccumulator
     /// <summary>Reads an accumulator written for any green-list scheme.</summary>
     internal static GreenListAccumulator ReadFrom(Stream source, IGreenListScoring scheme, DetectionOptions? options)
     {
-        ArgumentNullException.ThrowIfNull(source);
         bool filtered = scheme.Descriptor.Reference is not null;
-        byte[] magic = filtered ? s_filteredMagic : s_magic;
-        byte[] data = ReadState(source, magic, scheme.Descriptor, filtered ? 53 : 45, "green-list");
-        using BinaryReader reader = PayloadReader(data, magic);
-        try
+        return ReadState(source, filtered ? s_filteredMagic : s_magic, scheme.Descriptor, filtered ? 53 : 45, "green-list", reader =>
         {
             bool deduplicate = reader.ReadBoolean();
             var accumulator = new GreenListAccumulator(scheme, (options ?? DetectionOptions.Default) with { Deduplicate = deduplicate });
             GreenListCounts counts = GreenListCounts.ReadFrom(reader, hasGreen: true, withCommon: filtered);
-
-            int pairs = reader.ReadInt32();
-            if (pairs < 0 || (deduplicate ? pairs != counts.Scored : pairs != 0) || (long)pairs * 13 != reader.BaseStream.Length - reader.BaseStream.Position)
-            {
-                throw new InvalidDataException("The accumulator data is inconsistent.");
-            }
-
+            int pairs = ReadEntryCount(reader, deduplicate, counts.Scored, 13);
             var entries = new (ulong Seed, int Token, bool Green)[pairs];
             for (int i = 0; i < pairs; i++)
             {
@@ -174,24 +95,76 @@ public sealed class GreenListAccumulator : WatermarkAccumulator
                 var (seed, token, green) = entries[i];
                 if (token < 0 || token >= scheme.VocabularySize || !scheme.IsConsistent(seed, token, green))
                 {
-                    throw new InvalidDataException("The accumulator data is inconsistent.");
+                    throw Inconsistent();
                 }
             }
 
             accumulator.MergeCounts(counts, deduplicate ? entries : null);
-            if (accumulator._counts.Scored != counts.Scored || accumulator._counts.Green != counts.Green)
+            if (accumulator.Counts.Scored != counts.Scored || accumulator.Counts.Green != counts.Green)
             {
-                throw new InvalidDataException("The accumulator data is inconsistent.");
+                throw Inconsistent();
             }
 
             return accumulator;
-        }
-        catch (EndOfStreamException)
+        });
+    }
+
+    /// <inheritdoc />
+    protected override void AppendCore(ReadOnlySpan<int> tokens) => _scheme.Score(tokens, ref _window, _seen, ref Counts, default);
+
+    /// <inheritdoc />
+    protected override void AppendCore(int token) => _scheme.Score([token], ref _window, _seen, ref Counts, default);
+
+    /// <inheritdoc />
+    protected override void MergeCore(WatermarkAccumulator other)
+    {
+        var typed = (GreenListAccumulator)other;
+        MergeCounts(typed.Counts, typed._seen?.ToSortedArray());
+    }
+
+    /// <inheritdoc />
+    protected override void ClearScoringState()
+    {
+        _window.Reset();
+        _seen?.Clear();
+    }
+
+    /// <summary>
+    /// Writes the payload: the flags, the five counts (six under a reference filter, magic <c>DSTLACC2</c>:
+    /// the common count follows the repeated one), then the scored pairs in (seed, token) order.
+    /// </summary>
+    /// <param name="writer">The writer of the state.</param>
+    protected override void WritePayload(BinaryWriter writer) =>
+        WritePayload(writer, Deduplicate, Counts, Descriptor.Reference is not null, _seen, narrowSeeds: false);
+
+    /// <summary>
+    /// Writes the payload green-list accumulators share: the deduplication flag, the counts (the common
+    /// count too when <paramref name="withCommon"/>), then the scored (seed, token, green) triples in
+    /// (seed, token) order, each seed as 64 bits or, when <paramref name="narrowSeeds"/> (hf-kgw's
+    /// 32-bit generator seeds), as 32.
+    /// </summary>
+    internal static void WritePayload(BinaryWriter writer, bool deduplicate, in GreenListCounts counts, bool withCommon, SeedTokenSet? seen, bool narrowSeeds)
+    {
+        writer.Write(deduplicate);
+        counts.WriteTo(writer, withCommon);
+        var pairs = seen?.ToSortedArray() ?? [];
+        writer.Write(pairs.Length);
+        foreach (var (seed, token, green) in pairs)
         {
-            throw new InvalidDataException("The accumulator data is truncated.");
+            if (narrowSeeds)
+            {
+                writer.Write((uint)seed);
+            }
+            else
+            {
+                writer.Write(seed);
+            }
+
+            writer.Write(token);
+            writer.Write(green);
         }
     }
 
     private void MergeCounts(in GreenListCounts other, (ulong Seed, int Token, bool Green)[]? pairs) =>
-        SeedTokenSet.MergeCounts(_seen, ref _counts, other, pairs);
+        SeedTokenSet.MergeCounts(_seen, ref Counts, other, pairs);
 }

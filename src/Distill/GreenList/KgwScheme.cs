@@ -170,7 +170,7 @@ public sealed class KgwScheme : WatermarkScheme, IGreenListScoring, IPairSeeds
     }
 
     /// <inheritdoc />
-    public override WatermarkSession CreateSession(ReadOnlySpan<int> prompt)
+    protected override WatermarkSession CreateSessionCore(ReadOnlySpan<int> prompt)
     {
         var session = new KgwSession(this);
         session.Reset(prompt);
@@ -202,17 +202,14 @@ public sealed class KgwScheme : WatermarkScheme, IGreenListScoring, IPairSeeds
     }
 
     /// <inheritdoc />
-    public override DetectionResult Detect(ReadOnlySpan<int> tokens, DetectionOptions? options = null)
-    {
-        LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
-        return ScoreDocument(tokens, default, options ?? DetectionOptions.Default);
-    }
+    protected override DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options) =>
+        ScoreDocument(tokens, default, options);
 
     /// <summary>Scores each token of a stream and writes what detection made of it.</summary>
     /// <param name="tokens">The token ids of the text (one document).</param>
     /// <param name="destination">Receives one <see cref="TokenScore"/> per token; at least as long as <paramref name="tokens"/>.</param>
     /// <param name="options">Detection options; <see cref="DetectionOptions.Default"/> when <see langword="null"/>.</param>
-    /// <returns>The same result <see cref="Detect"/> returns.</returns>
+    /// <returns>The same result <see cref="WatermarkScheme.Detect"/> returns.</returns>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too short; nothing is written.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary; nothing is written.</exception>
     public DetectionResult ScoreTokens(ReadOnlySpan<int> tokens, Span<TokenScore> destination, DetectionOptions? options = null)
@@ -246,18 +243,17 @@ public sealed class KgwScheme : WatermarkScheme, IGreenListScoring, IPairSeeds
     }
 
     /// <inheritdoc />
-    public override GreenListAccumulator CreateAccumulator(DetectionOptions? options = null) => new(this, options ?? DetectionOptions.Default);
+    protected override WatermarkAccumulator CreateAccumulatorCore(DetectionOptions options) => new GreenListAccumulator(this, options);
 
     /// <inheritdoc />
-    public override GreenListAccumulator ReadAccumulator(System.IO.Stream source, DetectionOptions? options = null) => GreenListAccumulator.ReadFrom(source, this, options);
+    protected override WatermarkAccumulator ReadAccumulatorCore(System.IO.Stream source, DetectionOptions options) => GreenListAccumulator.ReadFrom(source, this, options);
 
     /// <inheritdoc />
     /// <remarks>Each span's p-value is Bonferroni-corrected for every window searched, so it stays valid after the search.</remarks>
-    public override LocalizationResult Localize(ReadOnlySpan<int> tokens, LocalizationOptions? options = null)
+    protected override LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options)
     {
-        options ??= LocalizationOptions.Default;
         var scores = new TokenScore[tokens.Length];
-        ScoreTokens(tokens, scores, new DetectionOptions { Deduplicate = options.Deduplicate });
+        ScoreDocument(tokens, scores, new DetectionOptions { Deduplicate = options.Deduplicate });
         return BinomialLocalizer.Localize(scores, EffectiveGamma, options);
     }
 

@@ -29,9 +29,8 @@ internal sealed class KgwSession : WatermarkSession
 
     public override long Position => _window.Seen;
 
-    public override void ProcessLogits(Span<float> logits)
+    protected override void ProcessLogitsCore(Span<float> logits)
     {
-        LogitsGuard.Validate(logits, _scheme.VocabularySize, nameof(logits));
         if (!_window.IsFull(_scheme.PrefixLength))
         {
             // Too little context (an empty prompt): detection never scores these positions either.
@@ -56,15 +55,13 @@ internal sealed class KgwSession : WatermarkSession
         }
     }
 
-    public override void Accept(int token)
+    protected override void AcceptCore(int token)
     {
-        LogitsGuard.ValidateToken(token, _scheme.VocabularySize, nameof(token));
         _window.Push(_scheme.Prf.TokenHash(token), _width);
     }
 
-    public override void Reset(ReadOnlySpan<int> prompt)
+    protected override void ResetCore(ReadOnlySpan<int> prompt)
     {
-        LogitsGuard.ValidateTokens(prompt, _scheme.VocabularySize, nameof(prompt));
         _window.Reset();
         foreach (int token in prompt)
         {

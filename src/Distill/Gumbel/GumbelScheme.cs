@@ -128,7 +128,7 @@ public sealed class GumbelScheme : WatermarkScheme
     /// With more than one variant, the session draws its variant uniformly from a cryptographic random
     /// number generator, and draws again at each <see cref="WatermarkSession.Reset(ReadOnlySpan{int})"/>.
     /// </remarks>
-    public override GumbelSession CreateSession(ReadOnlySpan<int> prompt)
+    protected override WatermarkSession CreateSessionCore(ReadOnlySpan<int> prompt)
     {
         var session = new GumbelSession(this, variant: -1);
         session.Reset(prompt);
@@ -155,10 +155,8 @@ public sealed class GumbelScheme : WatermarkScheme
     /// n scored tokens, with p = Q(n, S). With K variants, S is that of the variant with the smallest
     /// p-value and the p-value reported is K times it (Bonferroni), capped at 1.
     /// </remarks>
-    public override DetectionResult Detect(ReadOnlySpan<int> tokens, DetectionOptions? options = null)
+    protected override DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options)
     {
-        options ??= DetectionOptions.Default;
-        LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
         return ScoreDocument(tokens, default, 0, options.Deduplicate, options.MinimumScoredTokens);
     }
 
@@ -167,7 +165,7 @@ public sealed class GumbelScheme : WatermarkScheme
     /// <param name="destination">Receives one value per token; at least as long as <paramref name="tokens"/>.</param>
     /// <param name="options">Detection options; <see cref="DetectionOptions.Default"/> when <see langword="null"/>.</param>
     /// <param name="variant">The variant whose values are written, from 0 to <see cref="GumbelOptions.Variants"/> - 1.</param>
-    /// <returns>The same result <see cref="Detect"/> returns.</returns>
+    /// <returns>The same result <see cref="WatermarkScheme.Detect"/> returns.</returns>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too short; nothing is written.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A token id or the variant is out of range; nothing is written.</exception>
     public DetectionResult ScoreTokens(ReadOnlySpan<int> tokens, Span<double> destination, DetectionOptions? options = null, int variant = 0)
@@ -185,10 +183,10 @@ public sealed class GumbelScheme : WatermarkScheme
     }
 
     /// <inheritdoc />
-    public override GumbelAccumulator CreateAccumulator(DetectionOptions? options = null) => new(this, options ?? DetectionOptions.Default);
+    protected override WatermarkAccumulator CreateAccumulatorCore(DetectionOptions options) => new GumbelAccumulator(this, options);
 
     /// <inheritdoc />
-    public override GumbelAccumulator ReadAccumulator(Stream source, DetectionOptions? options = null) => GumbelAccumulator.ReadFrom(source, this, options);
+    protected override WatermarkAccumulator ReadAccumulatorCore(Stream source, DetectionOptions options) => GumbelAccumulator.ReadFrom(source, this, options);
 
     /// <inheritdoc />
     /// <remarks>
@@ -197,10 +195,8 @@ public sealed class GumbelScheme : WatermarkScheme
     /// with K variants, for the K variants searched (the windows are searched under each variant at
     /// level alpha / K and the variant with the most significant span is reported).
     /// </remarks>
-    public override LocalizationResult Localize(ReadOnlySpan<int> tokens, LocalizationOptions? options = null)
+    protected override LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options)
     {
-        options ??= LocalizationOptions.Default;
-        LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
         var values = new double[tokens.Length];
         int k = Variants;
         LocalizationOptions perVariant = k == 1 ? options : options with { Alpha = options.Alpha / k };

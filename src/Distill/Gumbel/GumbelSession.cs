@@ -10,7 +10,7 @@ namespace Distill.Gumbel;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <see cref="ProcessLogits(Span{float})"/> makes the logits one-hot on the Gumbel-max choice (the
+/// <see cref="WatermarkSession.ProcessLogits(Span{float})"/> makes the logits one-hot on the Gumbel-max choice (the
 /// chosen token keeps its logit, every other entry becomes negative infinity), so that any sampler,
 /// at any temperature, emits that token. A step is left unwatermarked, its logits unchanged, when
 /// fewer than <see cref="GumbelOptions.ContextWidth"/> tokens precede it, or when its context (the
@@ -49,11 +49,8 @@ public sealed class GumbelSession : WatermarkSession
 
     /// <summary>Makes the logits one-hot on the watermarked choice, or leaves them unchanged for an unwatermarked step.</summary>
     /// <param name="logits">The logits of every token (temperature-scaled; negative infinity for masked tokens); modified in place.</param>
-    /// <exception cref="ArgumentException">
-    /// <paramref name="logits"/> has the wrong length, contains NaN or positive infinity, or (at a
-    /// watermarked step) every logit is negative infinity. Nothing is modified then.
-    /// </exception>
-    public override void ProcessLogits(Span<float> logits) => GumbelChoice.KeepOnly(logits, ChooseToken(logits));
+    /// <exception cref="ArgumentException">At a watermarked step, every logit is negative infinity; nothing is modified then.</exception>
+    protected override void ProcessLogitsCore(Span<float> logits) => GumbelChoice.KeepOnly(logits, ChooseChecked(logits));
 
     /// <summary>
     /// Returns the watermarked token of this step without modifying the logits: the id maximizing
@@ -69,6 +66,42 @@ public sealed class GumbelSession : WatermarkSession
     public int ChooseToken(ReadOnlySpan<float> logits)
     {
         LogitsGuard.Validate(logits, _scheme.VocabularySize, nameof(logits));
+        return ChooseChecked(logits);
+    }
+
+    /// <inheritdoc />
+    protected override void AcceptCore(int token)
+    {
+        int h = _scheme.ContextWidth;
+        if (_window.IsFull(h))
+        {
+            _used.Add(_scheme.Prf.ContextSeed(_window.Last(h)));
+        }
+
+        _window.Push(_scheme.Prf.TokenHash(token), h);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Forgets the used contexts; a session created without an explicit variant draws a new one.</remarks>
+    protected override void ResetCore(ReadOnlySpan<int> prompt)
+    {
+        _window.Reset();
+        _used.Clear();
+        int h = _scheme.ContextWidth;
+        foreach (int token in prompt)
+        {
+            _window.Push(_scheme.Prf.TokenHash(token), h);
+        }
+
+        if (!_fixedVariant && _scheme.Variants > 1)
+        {
+            Variant = RandomNumberGenerator.GetInt32(_scheme.Variants);
+        }
+    }
+
+    // ChooseToken on logits already checked.
+    private int ChooseChecked(ReadOnlySpan<float> logits)
+    {
         int h = _scheme.ContextWidth;
         if (!_window.IsFull(h))
         {
@@ -88,37 +121,5 @@ public sealed class GumbelSession : WatermarkSession
         }
 
         return token;
-    }
-
-    /// <inheritdoc />
-    public override void Accept(int token)
-    {
-        LogitsGuard.ValidateToken(token, _scheme.VocabularySize, nameof(token));
-        int h = _scheme.ContextWidth;
-        if (_window.IsFull(h))
-        {
-            _used.Add(_scheme.Prf.ContextSeed(_window.Last(h)));
-        }
-
-        _window.Push(_scheme.Prf.TokenHash(token), h);
-    }
-
-    /// <inheritdoc />
-    /// <remarks>Forgets the used contexts; a session created without an explicit variant draws a new one.</remarks>
-    public override void Reset(ReadOnlySpan<int> prompt)
-    {
-        LogitsGuard.ValidateTokens(prompt, _scheme.VocabularySize, nameof(prompt));
-        _window.Reset();
-        _used.Clear();
-        int h = _scheme.ContextWidth;
-        foreach (int token in prompt)
-        {
-            _window.Push(_scheme.Prf.TokenHash(token), h);
-        }
-
-        if (!_fixedVariant && _scheme.Variants > 1)
-        {
-            Variant = RandomNumberGenerator.GetInt32(_scheme.Variants);
-        }
     }
 }

@@ -17,108 +17,34 @@ namespace Distill.SynthId;
 /// as in a session; deduplication spans every document. A merge takes the union of the pair sets and
 /// recomputes the ones of the pairs new to this side, so it equals scoring everything in one accumulator.
 /// </remarks>
-internal sealed class SynthIdAccumulator : WatermarkAccumulator
+internal sealed class SynthIdAccumulator : ContextAccumulator<SynthIdCounts>
 {
     private static readonly byte[] s_magic = Encoding.ASCII.GetBytes("DSTLSID1");
     private readonly SynthIdScheme _scheme;
     private readonly SeedTokenSet? _seen;
-    private readonly int _minimumScoredTokens;
-    private SynthIdCounts _counts;
     private SynthIdStream _stream;
 
     internal SynthIdAccumulator(SynthIdScheme scheme, DetectionOptions options)
+        : base(scheme.Descriptor, options)
     {
         _scheme = scheme;
-        Deduplicate = options.Deduplicate;
-        _minimumScoredTokens = options.MinimumScoredTokens;
         _seen = options.Deduplicate ? new SeedTokenSet() : null;
         _stream.Recent = scheme.Options.ContextHistory > 0 ? new ContextPositionMap(256, pooled: false) : null;
     }
 
-    public override SchemeDescriptor Descriptor => _scheme.Descriptor;
-
-    public override bool Deduplicate { get; }
-
-    public override long TokenCount => _counts.Tokens;
-
-    public override long ScoredTokens => _counts.Scored;
-
     /// <summary>Gets the number of g-values equal to 1 so far.</summary>
-    internal long Ones => _counts.Ones;
+    internal long Ones => Counts.Ones;
 
-    public override void Append(ReadOnlySpan<int> tokens)
-    {
-        LogitsGuard.ValidateTokens(tokens, _scheme.VocabularySize, nameof(tokens));
-        _scheme.Score(tokens, ref _stream, _seen, ref _counts, default, default);
-    }
-
-    public override void Append(int token)
-    {
-        LogitsGuard.ValidateToken(token, _scheme.VocabularySize, nameof(token));
-        _scheme.Score([token], ref _stream, _seen, ref _counts, default, default);
-    }
+    protected override byte[] StateMagic => s_magic;
 
     public override void EndDocument() => _stream.Reset();
 
-    public override void Merge(WatermarkAccumulator other)
-    {
-        SynthIdAccumulator typed = CheckMergeable<SynthIdAccumulator>(other);
-        Span<long> layers = stackalloc long[_scheme.Depth];
-        typed._counts.Layers.CopyTo(layers);
-        MergeCounts(typed._counts, layers, typed._seen?.ToSortedArray());
-    }
+    public override DetectionResult GetResult() => _scheme.MeanResult(Counts, Deduplicate, MinimumScoredTokens);
 
-    public override DetectionResult GetResult() => _scheme.MeanResult(_counts, Deduplicate, _minimumScoredTokens);
+    internal DetectionResult GetWeightedResult() => _scheme.WeightedResult(Counts, Deduplicate, MinimumScoredTokens);
 
-    internal DetectionResult GetWeightedResult() => _scheme.WeightedResult(_counts, Deduplicate, _minimumScoredTokens);
-
-    public override void Reset()
-    {
-        _counts = default;
-        _stream.Reset();
-        _seen?.Clear();
-    }
-
-    /// <summary>
-    /// Writes magic <c>DSTLSID1</c>, the descriptor hash, the deduplication flag, the six counts, the
-    /// depth and the ones of each layer, the scored pairs in (seed, token) order, and an XxHash64 checksum.
-    /// </summary>
-    public override void WriteTo(Stream destination)
-    {
-        ArgumentNullException.ThrowIfNull(destination);
-        WriteState(destination, s_magic, Descriptor, writer =>
-        {
-            writer.Write(Deduplicate);
-            writer.Write(_counts.Tokens);
-            writer.Write(_counts.SkippedPrefix);
-            writer.Write(_counts.SkippedMasked);
-            writer.Write(_counts.SkippedDuplicate);
-            writer.Write(_counts.Scored);
-            writer.Write(_counts.Ones);
-            Span<long> layers = stackalloc long[_scheme.Depth];
-            _counts.Layers.CopyTo(layers);
-            writer.Write(layers.Length);
-            foreach (long count in layers)
-            {
-                writer.Write(count);
-            }
-
-            var pairs = _seen?.ToSortedArray() ?? [];
-            writer.Write(pairs.Length);
-            foreach (var (seed, token, _) in pairs)
-            {
-                writer.Write(seed);
-                writer.Write(token);
-            }
-        });
-    }
-
-    internal static SynthIdAccumulator ReadFrom(Stream source, SynthIdScheme scheme, DetectionOptions? options)
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        byte[] data = ReadState(source, s_magic, scheme.Descriptor, 57, "SynthID");
-        using BinaryReader reader = PayloadReader(data, s_magic);
-        try
+    internal static SynthIdAccumulator ReadFrom(Stream source, SynthIdScheme scheme, DetectionOptions? options) =>
+        ReadState(source, s_magic, scheme.Descriptor, 57, "SynthID", reader =>
         {
             bool deduplicate = reader.ReadBoolean();
             var accumulator = new SynthIdAccumulator(scheme, (options ?? DetectionOptions.Default) with { Deduplicate = deduplicate });
@@ -134,7 +60,7 @@ internal sealed class SynthIdAccumulator : WatermarkAccumulator
             int depth = reader.ReadInt32();
             if (depth != scheme.Depth)
             {
-                throw new InvalidDataException("The accumulator data is inconsistent.");
+                throw Inconsistent();
             }
 
             var layers = new long[depth];
@@ -144,7 +70,7 @@ internal sealed class SynthIdAccumulator : WatermarkAccumulator
                 layers[l] = reader.ReadInt64();
                 if (layers[l] < 0 || layers[l] > counts.Scored)
                 {
-                    throw new InvalidDataException("The accumulator data is inconsistent.");
+                    throw Inconsistent();
                 }
 
                 ones += layers[l];
@@ -156,22 +82,17 @@ internal sealed class SynthIdAccumulator : WatermarkAccumulator
                 || counts.Tokens - counts.SkippedPrefix - counts.SkippedMasked - counts.SkippedDuplicate != counts.Scored
                 || ones != counts.Ones || (!deduplicate && counts.SkippedDuplicate != 0))
             {
-                throw new InvalidDataException("The accumulator data is inconsistent.");
+                throw Inconsistent();
             }
 
-            int pairs = reader.ReadInt32();
-            if (pairs < 0 || (deduplicate ? pairs != counts.Scored : pairs != 0) || (long)pairs * 12 != reader.BaseStream.Length - reader.BaseStream.Position)
-            {
-                throw new InvalidDataException("The accumulator data is inconsistent.");
-            }
-
+            int pairs = ReadEntryCount(reader, deduplicate, counts.Scored, 12);
             var entries = new (ulong Seed, int Token, bool Green)[pairs];
             for (int i = 0; i < pairs; i++)
             {
                 entries[i] = (reader.ReadUInt64(), reader.ReadInt32(), false);
                 if (entries[i].Token < 0 || entries[i].Token >= scheme.VocabularySize)
                 {
-                    throw new InvalidDataException("The accumulator data is inconsistent.");
+                    throw Inconsistent();
                 }
             }
 
@@ -180,10 +101,10 @@ internal sealed class SynthIdAccumulator : WatermarkAccumulator
                 // The ones are recomputed from the pairs, so they must be the ones stored.
                 accumulator.MergeCounts(counts, layers, entries);
                 Span<long> recomputed = stackalloc long[depth];
-                accumulator._counts.Layers.CopyTo(recomputed);
-                if (accumulator._counts.Scored != counts.Scored || !recomputed.SequenceEqual(layers))
+                accumulator.Counts.Layers.CopyTo(recomputed);
+                if (accumulator.Counts.Scored != counts.Scored || !recomputed.SequenceEqual(layers))
                 {
-                    throw new InvalidDataException("The accumulator data is inconsistent.");
+                    throw Inconsistent();
                 }
             }
             else
@@ -192,41 +113,84 @@ internal sealed class SynthIdAccumulator : WatermarkAccumulator
             }
 
             return accumulator;
-        }
-        catch (EndOfStreamException)
+        });
+
+    protected override void AppendCore(ReadOnlySpan<int> tokens) => _scheme.Score(tokens, ref _stream, _seen, ref Counts, default, default);
+
+    protected override void AppendCore(int token) => _scheme.Score([token], ref _stream, _seen, ref Counts, default, default);
+
+    protected override void MergeCore(WatermarkAccumulator other)
+    {
+        var typed = (SynthIdAccumulator)other;
+        Span<long> layers = stackalloc long[_scheme.Depth];
+        typed.Counts.Layers.CopyTo(layers);
+        MergeCounts(typed.Counts, layers, typed._seen?.ToSortedArray());
+    }
+
+    protected override void ClearScoringState()
+    {
+        _stream.Reset();
+        _seen?.Clear();
+    }
+
+    /// <summary>
+    /// Writes the payload of magic <c>DSTLSID1</c>: the deduplication flag, the six counts, the depth and
+    /// the ones of each layer, then the scored pairs in (seed, token) order.
+    /// </summary>
+    protected override void WritePayload(BinaryWriter writer)
+    {
+        writer.Write(Deduplicate);
+        writer.Write(Counts.Tokens);
+        writer.Write(Counts.SkippedPrefix);
+        writer.Write(Counts.SkippedMasked);
+        writer.Write(Counts.SkippedDuplicate);
+        writer.Write(Counts.Scored);
+        writer.Write(Counts.Ones);
+        Span<long> layers = stackalloc long[_scheme.Depth];
+        Counts.Layers.CopyTo(layers);
+        writer.Write(layers.Length);
+        foreach (long count in layers)
         {
-            throw new InvalidDataException("The accumulator data is truncated.");
+            writer.Write(count);
+        }
+
+        var pairs = _seen?.ToSortedArray() ?? [];
+        writer.Write(pairs.Length);
+        foreach (var (seed, token, _) in pairs)
+        {
+            writer.Write(seed);
+            writer.Write(token);
         }
     }
 
     private void MergeCounts(in SynthIdCounts other, ReadOnlySpan<long> otherLayers, (ulong Seed, int Token, bool Green)[]? pairs)
     {
-        _counts.Tokens += other.Tokens;
-        _counts.SkippedPrefix += other.SkippedPrefix;
-        _counts.SkippedMasked += other.SkippedMasked;
+        Counts.Tokens += other.Tokens;
+        Counts.SkippedPrefix += other.SkippedPrefix;
+        Counts.SkippedMasked += other.SkippedMasked;
         if (_seen is null)
         {
-            _counts.Scored += other.Scored;
-            _counts.Ones += other.Ones;
-            _counts.SkippedDuplicate += other.SkippedDuplicate;
-            _counts.Layers.Add(otherLayers);
+            Counts.Scored += other.Scored;
+            Counts.Ones += other.Ones;
+            Counts.SkippedDuplicate += other.SkippedDuplicate;
+            Counts.Layers.Add(otherLayers);
             return;
         }
 
         // Every unmasked token of either side is now either in the union of the sets or a repeat.
-        long scorable = _counts.Scored + _counts.SkippedDuplicate + other.Scored + other.SkippedDuplicate;
+        long scorable = Counts.Scored + Counts.SkippedDuplicate + other.Scored + other.SkippedDuplicate;
         ref readonly SynthIdPrf prf = ref _scheme.Prf;
         foreach (var (seed, token, _) in pairs ?? [])
         {
             if (_seen.TryAdd(seed, token, false))
             {
                 ulong word = prf.GWord(seed, prf.TokenHash(token)) & _scheme.DepthMask;
-                _counts.Scored++;
-                _counts.Ones += BitOperations.PopCount(word);
-                _counts.Layers.Add(word);
+                Counts.Scored++;
+                Counts.Ones += BitOperations.PopCount(word);
+                Counts.Layers.Add(word);
             }
         }
 
-        _counts.SkippedDuplicate = scorable - _counts.Scored;
+        Counts.SkippedDuplicate = scorable - Counts.Scored;
     }
 }

@@ -28,7 +28,7 @@ namespace Distill.SynthId;
 /// <see cref="Score"/> returns the log-likelihood ratio and the posterior probability for a prior.
 /// The posterior is not a p-value: it depends on the prior and on how well the training streams
 /// resemble the text scored, and carries no false-positive guarantee. Use
-/// <see cref="SynthIdScheme.Detect"/> for a test with a guaranteed false-positive rate.
+/// <see cref="WatermarkScheme.Detect"/> for a test with a guaranteed false-positive rate.
 /// </para>
 /// <para>Instances are immutable and thread-safe.</para>
 /// </remarks>

@@ -5,7 +5,7 @@ namespace Distill.SynthId;
 
 /// <summary>The additive counts of SynthID scoring: tokens, skips, scored tokens and the ones of each layer.</summary>
 [StructLayout(LayoutKind.Auto)]
-internal struct SynthIdCounts
+internal struct SynthIdCounts : IAccumulatorCounts
 {
     public long Tokens;
     public long SkippedPrefix;
@@ -20,6 +20,10 @@ internal struct SynthIdCounts
     /// <summary>The number of g-values equal to 1 over scored tokens and layers.</summary>
     public long Ones;
     public LayerTally Layers;
+
+    readonly long IAccumulatorCounts.Tokens => Tokens;
+
+    readonly long IAccumulatorCounts.Scored => Scored;
 
     public readonly GreenListCounts ToGreenListCounts() => new()
     {

@@ -23,7 +23,7 @@ namespace Distill.SynthId;
 /// and written back as log-probabilities, so the caller's sampler draws from it. Averaged over keys
 /// the reweighted distribution equals p: the watermark does not change the model's distribution.
 /// Detection counts g-values equal to 1 over scored tokens and layers: exact binomial p-value
-/// (<see cref="Detect"/>) or a conservative Chernoff bound for the weighted mean
+/// (<see cref="WatermarkScheme.Detect"/>) or a conservative Chernoff bound for the weighted mean
 /// (<see cref="DetectWeighted"/>); <see cref="SynthIdBayesianDetector"/> learns a likelihood ratio.
 /// </para>
 /// <para>
@@ -112,7 +112,7 @@ public sealed class SynthIdScheme : WatermarkScheme
     }
 
     /// <inheritdoc />
-    public override WatermarkSession CreateSession(ReadOnlySpan<int> prompt)
+    protected override WatermarkSession CreateSessionCore(ReadOnlySpan<int> prompt)
     {
         var session = new SynthIdSession(this);
         session.Reset(prompt);
@@ -152,10 +152,8 @@ public sealed class SynthIdScheme : WatermarkScheme
     /// previous <see cref="SynthIdOptions.ContextHistory"/> contexts, and (with deduplication)
     /// repeated (context, token) pairs are not scored.
     /// </remarks>
-    public override DetectionResult Detect(ReadOnlySpan<int> tokens, DetectionOptions? options = null)
+    protected override DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options)
     {
-        LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
-        options ??= DetectionOptions.Default;
         SynthIdCounts counts = ScoreDocument(tokens, options.Deduplicate, default, default);
         return MeanResult(counts, options.Deduplicate, options.MinimumScoredTokens);
     }
@@ -178,7 +176,7 @@ public sealed class SynthIdScheme : WatermarkScheme
     }
 
     /// <summary>Returns the weighted-mean result (see <see cref="DetectWeighted"/>) of an accumulator of this scheme.</summary>
-    /// <param name="accumulator">An accumulator made by <see cref="CreateAccumulator"/> or <see cref="ReadAccumulator"/> of a scheme with this descriptor.</param>
+    /// <param name="accumulator">An accumulator made by <see cref="WatermarkScheme.CreateAccumulator"/> or <see cref="WatermarkScheme.ReadAccumulator"/> of a scheme with this descriptor.</param>
     /// <returns>The counts, the weighted mean and the conservative p-value.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="accumulator"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="accumulator"/> is not a SynthID accumulator.</exception>
@@ -196,10 +194,10 @@ public sealed class SynthIdScheme : WatermarkScheme
     }
 
     /// <inheritdoc />
-    public override WatermarkAccumulator CreateAccumulator(DetectionOptions? options = null) => new SynthIdAccumulator(this, options ?? DetectionOptions.Default);
+    protected override WatermarkAccumulator CreateAccumulatorCore(DetectionOptions options) => new SynthIdAccumulator(this, options);
 
     /// <inheritdoc />
-    public override WatermarkAccumulator ReadAccumulator(Stream source, DetectionOptions? options = null) => SynthIdAccumulator.ReadFrom(source, this, options);
+    protected override WatermarkAccumulator ReadAccumulatorCore(Stream source, DetectionOptions options) => SynthIdAccumulator.ReadFrom(source, this, options);
 
     /// <inheritdoc />
     /// <remarks>
@@ -207,10 +205,8 @@ public sealed class SynthIdScheme : WatermarkScheme
     /// scored tokens with sum s has the exact tail P[Binomial(n m, 1/2) &gt;= s], Bonferroni-corrected
     /// for every window searched.
     /// </remarks>
-    public override LocalizationResult Localize(ReadOnlySpan<int> tokens, LocalizationOptions? options = null)
+    protected override LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options)
     {
-        LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
-        options ??= LocalizationOptions.Default;
         var ones = new double[tokens.Length];
         ScoreDocument(tokens, options.Deduplicate, ones, default);
         int depth = Depth;

@@ -40,15 +40,14 @@ internal sealed class SynthIdSession : WatermarkSession
 
     public override long Position => _window.Seen;
 
-    /// <summary>Gets whether the next <see cref="ProcessLogits"/> watermarks: a full context that is not among the recent ones.</summary>
+    /// <summary>Gets whether the next <see cref="WatermarkSession.ProcessLogits"/> watermarks: a full context that is not among the recent ones.</summary>
     internal bool WatermarksNextStep => _window.IsFull(_width) && !IsRepeatedContext();
 
     /// <summary>Gets the seed of the current context (valid when the window is full).</summary>
     internal ulong ContextSeed => _seed;
 
-    public override void ProcessLogits(Span<float> logits)
+    protected override void ProcessLogitsCore(Span<float> logits)
     {
-        LogitsGuard.Validate(logits, _scheme.VocabularySize, nameof(logits));
         if (!WatermarksNextStep)
         {
             // Too little context, or a context seen among the last ContextHistory steps: detection
@@ -59,9 +58,8 @@ internal sealed class SynthIdSession : WatermarkSession
         _scheme.Embed(logits, _seed, _ids, _values, _probabilities, _words);
     }
 
-    public override void Accept(int token)
+    protected override void AcceptCore(int token)
     {
-        LogitsGuard.ValidateToken(token, _scheme.VocabularySize, nameof(token));
         if (_window.IsFull(_width))
         {
             Remember(_seed);
@@ -70,9 +68,8 @@ internal sealed class SynthIdSession : WatermarkSession
         Push(token);
     }
 
-    public override void Reset(ReadOnlySpan<int> prompt)
+    protected override void ResetCore(ReadOnlySpan<int> prompt)
     {
-        LogitsGuard.ValidateTokens(prompt, _scheme.VocabularySize, nameof(prompt));
         _window.Reset();
         _historyCount = 0;
         _historyNext = 0;

@@ -15,21 +15,18 @@ internal sealed class UnigramSession : WatermarkSession
 
     public override long Position => _position;
 
-    public override void ProcessLogits(Span<float> logits)
+    protected override void ProcessLogitsCore(Span<float> logits)
     {
-        LogitsGuard.Validate(logits, _scheme.VocabularySize, nameof(logits));
         GreenBias.Apply(logits, _scheme.Seed, _scheme.Threshold, _scheme.DeltaSingle);
     }
 
-    public override void Accept(int token)
+    protected override void AcceptCore(int token)
     {
-        LogitsGuard.ValidateToken(token, _scheme.VocabularySize, nameof(token));
         _position++;
     }
 
-    public override void Reset(ReadOnlySpan<int> prompt)
+    protected override void ResetCore(ReadOnlySpan<int> prompt)
     {
-        LogitsGuard.ValidateTokens(prompt, _scheme.VocabularySize, nameof(prompt));
         _position = prompt.Length;
     }
 }

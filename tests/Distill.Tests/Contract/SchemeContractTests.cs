@@ -15,7 +15,7 @@ namespace Distill.Tests.Contract;
 /// scalar) live beside each scheme's own tests. Everything here is deterministic: fixed seeds, keys
 /// from <see cref="TestData.KeyFor(int)"/>.
 /// </remarks>
-public abstract class SchemeContractTests
+public abstract partial class SchemeContractTests
 {
     /// <summary>Gets the scheme's name in descriptors.</summary>
     protected abstract string SchemeName { get; }

@@ -159,12 +159,12 @@ public class GumbelDetectionTests(ITestOutputHelper output)
         var seen = new bool[4];
         for (int i = 0; i < 64; i++)
         {
-            GumbelSession session = scheme.CreateSession([1]);
+            GumbelSession session = (GumbelSession)scheme.CreateSession([1]);
             seen[session.Variant] = true;
         }
 
         Assert.All(seen, Assert.True);
-        Assert.Equal(0, GumbelTestData.Scheme(16).CreateSession([1]).Variant);
+        Assert.Equal(0, ((GumbelSession)GumbelTestData.Scheme(16).CreateSession([1])).Variant);
     }
 
     [Fact]

@@ -18,14 +18,14 @@ namespace Distill.Interop;
 /// Merging ends the open document of neither side.
 /// </para>
 /// <para>
-/// <see cref="WriteTo"/> stores magic <c>DSTLHFK1</c> (<c>DSTLHFK2</c> under a reference filter, with the common count after the repeated one), the descriptor hash, the flag, the five counts
+/// <see cref="WatermarkAccumulator.WriteTo"/> stores magic <c>DSTLHFK1</c> (<c>DSTLHFK2</c> under a reference filter, with the common count after the repeated one), the descriptor hash, the flag, the five counts
 /// and the pairs in (seed, token) order, checksummed; <see cref="ReadFrom"/> refuses truncated, corrupt
 /// or inconsistent state (a pair whose greenness is not the reference's, counts that no scoring gives).
 /// The open document's context is not stored: appending after a read starts a new document.
 /// </para>
 /// <para>Not thread-safe: use one accumulator per thread and merge.</para>
 /// </remarks>
-public sealed class HfKgwAccumulator : WatermarkAccumulator
+internal sealed class HfKgwAccumulator : ContextAccumulator<GreenListCounts>
 {
     private const int MaxTail = HfKgwOptions.MaxContextWidth;
     private static readonly byte[] s_magic = Encoding.ASCII.GetBytes("DSTLHFK1");
@@ -34,39 +34,95 @@ public sealed class HfKgwAccumulator : WatermarkAccumulator
     private static readonly byte[] s_filteredMagic = Encoding.ASCII.GetBytes("DSTLHFK2");
     private readonly HfKgwScheme _scheme;
     private readonly SeedTokenSet? _seen;
-    private readonly int _minimumScoredTokens;
     private readonly int[] _tail = new int[MaxTail];
     private int _tailLength;
     private long _position;
-    private GreenListCounts _counts;
 
     internal HfKgwAccumulator(HfKgwScheme scheme, DetectionOptions options)
+        : base(scheme.Descriptor, options)
     {
         _scheme = scheme;
-        Deduplicate = options.Deduplicate;
-        _minimumScoredTokens = options.MinimumScoredTokens;
         _seen = options.Deduplicate ? new SeedTokenSet() : null;
     }
 
-    /// <inheritdoc />
-    public override SchemeDescriptor Descriptor => _scheme.Descriptor;
-
-    /// <inheritdoc />
-    public override bool Deduplicate { get; }
-
-    /// <inheritdoc />
-    public override long TokenCount => _counts.Tokens;
-
-    /// <inheritdoc />
-    public override long ScoredTokens => _counts.Scored;
-
     /// <summary>Gets the number of green tokens so far.</summary>
-    public long GreenTokens => _counts.Green;
+    public long GreenTokens => Counts.Green;
 
     /// <inheritdoc />
-    public override void Append(ReadOnlySpan<int> tokens)
+    protected override byte[] StateMagic => Descriptor.Reference is not null ? s_filteredMagic : s_magic;
+
+    /// <inheritdoc />
+    public override void EndDocument()
     {
-        LogitsGuard.ValidateTokens(tokens, _scheme.VocabularySize, nameof(tokens));
+        _tailLength = 0;
+        _position = 0;
+    }
+
+    /// <summary>Adds everything <paramref name="other"/> has scored to this accumulator.</summary>
+    /// <param name="other">An accumulator for the same descriptor and deduplication setting.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="other"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="other"/> is this accumulator, or was made with another deduplication setting.</exception>
+    /// <exception cref="DescriptorMismatchException"><paramref name="other"/> scores under another descriptor.</exception>
+    public void Merge(HfKgwAccumulator other) => Merge((WatermarkAccumulator)other);
+
+    /// <inheritdoc />
+    public override DetectionResult GetResult() =>
+        new(Descriptor, Counts, _scheme.EffectiveGamma, Deduplicate, MinimumScoredTokens);
+
+    /// <summary>Reads an accumulator written by <see cref="WatermarkAccumulator.WriteTo"/> for <paramref name="scheme"/>.</summary>
+    /// <param name="source">The stream to read from.</param>
+    /// <param name="scheme">The scheme the state was written for.</param>
+    /// <param name="options">Options for the result (the deduplication setting is read from the state).</param>
+    /// <returns>The accumulator.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidDataException">The data is truncated, corrupt, inconsistent, or not an hf-kgw accumulator.</exception>
+    /// <exception cref="DescriptorMismatchException">The state was written under another descriptor.</exception>
+    public static HfKgwAccumulator ReadFrom(Stream source, HfKgwScheme scheme, DetectionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(scheme);
+        bool filtered = scheme.Descriptor.Reference is not null;
+        return ReadState(source, filtered ? s_filteredMagic : s_magic, scheme.Descriptor, filtered ? 53 : 45, "hf-kgw", reader =>
+        {
+            byte flag = reader.ReadByte();
+            if (flag > 1)
+            {
+                throw Inconsistent();
+            }
+
+            bool deduplicate = flag == 1;
+            var accumulator = new HfKgwAccumulator(scheme, (options ?? DetectionOptions.Default) with { Deduplicate = deduplicate });
+            GreenListCounts counts = GreenListCounts.ReadFrom(reader, hasGreen: true, withCommon: filtered);
+            int pairs = ReadEntryCount(reader, deduplicate, counts.Scored, 9);
+            var entries = new (ulong Seed, int Token, bool Green)[pairs];
+            for (int i = 0; i < pairs; i++)
+            {
+                ulong seed = reader.ReadUInt32();
+                int token = reader.ReadInt32();
+                byte green = reader.ReadByte();
+
+                // Only pairs that scoring produces: a token of the vocabulary with its green bit.
+                if (green > 1 || token < 0 || token >= scheme.VocabularySize || scheme.GreenLists.IsGreen(seed, token) != (green == 1) || scheme.IsCommon(seed, token))
+                {
+                    throw Inconsistent();
+                }
+
+                entries[i] = (seed, token, green == 1);
+            }
+
+            accumulator.MergeCounts(counts, deduplicate ? entries : null);
+            if (accumulator.Counts.Scored != counts.Scored || accumulator.Counts.Green != counts.Green)
+            {
+                throw Inconsistent();
+            }
+
+            return accumulator;
+        });
+    }
+
+    /// <inheritdoc />
+    protected override void AppendCore(ReadOnlySpan<int> tokens)
+    {
         if (tokens.IsEmpty)
         {
             return;
@@ -77,10 +133,10 @@ public sealed class HfKgwAccumulator : WatermarkAccumulator
         Span<int> joined = stackalloc int[MaxTail * 2];
         _tail.AsSpan(0, _tailLength).CopyTo(joined);
         tokens[..head].CopyTo(joined[_tailLength..]);
-        _scheme.Score(joined[..(_tailLength + head)], _tailLength, _position - _tailLength, _seen, ref _counts, default);
+        _scheme.Score(joined[..(_tailLength + head)], _tailLength, _position - _tailLength, _seen, ref Counts, default);
         if (tokens.Length > head)
         {
-            _scheme.Score(tokens, head, _position, _seen, ref _counts, default);
+            _scheme.Score(tokens, head, _position, _seen, ref Counts, default);
         }
 
         _position += tokens.Length;
@@ -101,128 +157,27 @@ public sealed class HfKgwAccumulator : WatermarkAccumulator
     }
 
     /// <inheritdoc />
-    public override void Append(int token) => Append([token]);
-
-    /// <inheritdoc />
-    public override void EndDocument()
+    protected override void MergeCore(WatermarkAccumulator other)
     {
-        _tailLength = 0;
-        _position = 0;
-    }
-
-    /// <summary>Adds everything <paramref name="other"/> has scored to this accumulator.</summary>
-    /// <param name="other">An accumulator for the same descriptor and deduplication setting.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="other"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="other"/> is this accumulator, or was made with another deduplication setting.</exception>
-    /// <exception cref="DescriptorMismatchException"><paramref name="other"/> scores under another descriptor.</exception>
-    public void Merge(HfKgwAccumulator other) => Merge((WatermarkAccumulator)other);
-
-    /// <inheritdoc />
-    public override void Merge(WatermarkAccumulator other)
-    {
-        HfKgwAccumulator typed = CheckMergeable<HfKgwAccumulator>(other);
-        MergeCounts(typed._counts, typed._seen?.ToSortedArray());
+        var typed = (HfKgwAccumulator)other;
+        MergeCounts(typed.Counts, typed._seen?.ToSortedArray());
     }
 
     /// <inheritdoc />
-    public override DetectionResult GetResult() =>
-        new(_scheme.Descriptor, _counts, _scheme.EffectiveGamma, Deduplicate, _minimumScoredTokens);
-
-    /// <inheritdoc />
-    public override void Reset()
+    protected override void ClearScoringState()
     {
-        _counts = default;
         EndDocument();
         _seen?.Clear();
     }
 
     /// <summary>
-    /// Writes the state: magic <c>DSTLHFK1</c> (<c>DSTLHFK2</c> under a reference filter), the descriptor hash, the flag, the five counts, the
-    /// scored (seed, token, green) triples in (seed, token) order, and an XxHash64 checksum of all that.
+    /// Writes the payload: the flag, the five counts (six under a reference filter, magic <c>DSTLHFK2</c>),
+    /// then the scored (seed, token, green) triples in (seed, token) order.
     /// </summary>
-    /// <param name="destination">The stream to write to.</param>
-    public override void WriteTo(Stream destination)
-    {
-        ArgumentNullException.ThrowIfNull(destination);
-        bool filtered = Descriptor.Reference is not null;
-        WriteState(destination, filtered ? s_filteredMagic : s_magic, Descriptor, writer =>
-        {
-            writer.Write(Deduplicate);
-            _counts.WriteTo(writer, withCommon: filtered);
-            var pairs = _seen?.ToSortedArray() ?? [];
-            writer.Write(pairs.Length);
-            foreach (var (seed, token, green) in pairs)
-            {
-                writer.Write((uint)seed);
-                writer.Write(token);
-                writer.Write(green);
-            }
-        });
-    }
-
-    /// <summary>Reads an accumulator written by <see cref="WriteTo"/> for <paramref name="scheme"/>.</summary>
-    /// <param name="source">The stream to read from.</param>
-    /// <param name="scheme">The scheme the state was written for.</param>
-    /// <param name="options">Options for the result (the deduplication setting is read from the state).</param>
-    /// <returns>The accumulator.</returns>
-    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-    /// <exception cref="InvalidDataException">The data is truncated, corrupt, inconsistent, or not an hf-kgw accumulator.</exception>
-    /// <exception cref="DescriptorMismatchException">The state was written under another descriptor.</exception>
-    public static HfKgwAccumulator ReadFrom(Stream source, HfKgwScheme scheme, DetectionOptions? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(scheme);
-        bool filtered = scheme.Descriptor.Reference is not null;
-        byte[] magic = filtered ? s_filteredMagic : s_magic;
-        byte[] data = ReadState(source, magic, scheme.Descriptor, filtered ? 53 : 45, "hf-kgw");
-        using BinaryReader reader = PayloadReader(data, magic);
-        try
-        {
-            byte flag = reader.ReadByte();
-            if (flag > 1)
-            {
-                throw new InvalidDataException("The accumulator data is inconsistent.");
-            }
-
-            bool deduplicate = flag == 1;
-            var accumulator = new HfKgwAccumulator(scheme, (options ?? DetectionOptions.Default) with { Deduplicate = deduplicate });
-            GreenListCounts counts = GreenListCounts.ReadFrom(reader, hasGreen: true, withCommon: filtered);
-            int pairs = reader.ReadInt32();
-            if (pairs < 0 || (deduplicate ? pairs != counts.Scored : pairs != 0) || (long)pairs * 9 != reader.BaseStream.Length - reader.BaseStream.Position)
-            {
-                throw new InvalidDataException("The accumulator data is inconsistent.");
-            }
-
-            var entries = new (ulong Seed, int Token, bool Green)[pairs];
-            for (int i = 0; i < pairs; i++)
-            {
-                ulong seed = reader.ReadUInt32();
-                int token = reader.ReadInt32();
-                byte green = reader.ReadByte();
-
-                // Only pairs that scoring produces: a token of the vocabulary with its green bit.
-                if (green > 1 || token < 0 || token >= scheme.VocabularySize || scheme.GreenLists.IsGreen(seed, token) != (green == 1) || scheme.IsCommon(seed, token))
-                {
-                    throw new InvalidDataException("The accumulator data is inconsistent.");
-                }
-
-                entries[i] = (seed, token, green == 1);
-            }
-
-            accumulator.MergeCounts(counts, deduplicate ? entries : null);
-            if (accumulator._counts.Scored != counts.Scored || accumulator._counts.Green != counts.Green)
-            {
-                throw new InvalidDataException("The accumulator data is inconsistent.");
-            }
-
-            return accumulator;
-        }
-        catch (EndOfStreamException)
-        {
-            throw new InvalidDataException("The accumulator data is truncated.");
-        }
-    }
+    /// <param name="writer">The writer of the state.</param>
+    protected override void WritePayload(BinaryWriter writer) =>
+        GreenListAccumulator.WritePayload(writer, Deduplicate, Counts, Descriptor.Reference is not null, _seen, narrowSeeds: true);
 
     private void MergeCounts(in GreenListCounts other, (ulong Seed, int Token, bool Green)[]? pairs) =>
-        SeedTokenSet.MergeCounts(_seen, ref _counts, other, pairs);
+        SeedTokenSet.MergeCounts(_seen, ref Counts, other, pairs);
 }

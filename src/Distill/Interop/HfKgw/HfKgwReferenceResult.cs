@@ -3,7 +3,7 @@ namespace Distill.Interop;
 /// <summary>
 /// The figures of transformers' own <c>WatermarkDetector</c> on one sequence (as the reference computes
 /// them, with its rough p-value), and beside them the figures of true tuple deduplication. These are
-/// the reference's, reported for comparison; Distill's valid p-value is <see cref="HfKgwScheme.Detect"/>'s.
+/// the reference's, reported for comparison; Distill's valid p-value is <see cref="WatermarkScheme.Detect"/>'s.
 /// </summary>
 public sealed class HfKgwReferenceResult
 {

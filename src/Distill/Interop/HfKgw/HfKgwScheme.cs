@@ -24,7 +24,7 @@ namespace Distill.Interop;
 /// <c>docs/schemes/hf-kgw.md</c>.
 /// </para>
 /// <para>
-/// Distill's p-value (<see cref="Detect"/>): the exact binomial upper tail with success probability
+/// Distill's p-value (<see cref="WatermarkScheme.Detect"/>): the exact binomial upper tail with success probability
 /// <c>(int)(V * gamma) / V</c> over the scored tokens, deduplicated on (generator seed, token) pairs
 /// where the seed is the low 32 bits given to the generator (all that it reads). Null model: for a
 /// random key the green list of each distinct seed is a uniformly random subset of G ids, and lists of
@@ -224,7 +224,7 @@ public sealed class HfKgwScheme : WatermarkScheme, Reference.IPairSeeds
     /// The session's context is the whole input, prompt included, as the reference's <c>input_ids</c>:
     /// with fewer than <see cref="HfKgwOptions.ContextWidth"/> tokens the logits are left unchanged.
     /// </remarks>
-    public override WatermarkSession CreateSession(ReadOnlySpan<int> prompt)
+    protected override WatermarkSession CreateSessionCore(ReadOnlySpan<int> prompt)
     {
         var session = new HfKgwSession(this);
         session.Reset(prompt);
@@ -239,18 +239,14 @@ public sealed class HfKgwScheme : WatermarkScheme, Reference.IPairSeeds
     /// the exact binomial tail with success probability <see cref="EffectiveGamma"/> (conservative, see
     /// the type's remarks). Without it, the binomial over every scored token is an approximation.
     /// </remarks>
-    public override DetectionResult Detect(ReadOnlySpan<int> tokens, DetectionOptions? options = null)
-    {
-        options ??= DetectionOptions.Default;
-        LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
-        return ScoreDocument(tokens, default, options);
-    }
+    protected override DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options) =>
+        ScoreDocument(tokens, default, options);
 
     /// <summary>Scores each token of a stream and writes what detection made of it.</summary>
     /// <param name="tokens">The token ids of the text (one document).</param>
     /// <param name="destination">Receives one <see cref="TokenScore"/> per token; at least as long as <paramref name="tokens"/>.</param>
     /// <param name="options">Detection options; <see cref="DetectionOptions.Default"/> when <see langword="null"/>.</param>
-    /// <returns>The same result <see cref="Detect"/> returns.</returns>
+    /// <returns>The same result <see cref="WatermarkScheme.Detect"/> returns.</returns>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too short; nothing is written.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary; nothing is written.</exception>
     public DetectionResult ScoreTokens(ReadOnlySpan<int> tokens, Span<TokenScore> destination, DetectionOptions? options = null)
@@ -281,7 +277,7 @@ public sealed class HfKgwScheme : WatermarkScheme, Reference.IPairSeeds
     /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary.</exception>
     /// <remarks>
     /// The reference's p-value is <c>1 - 0.5 (1 + sign(z) (1 - exp(-2 z^2 / pi)))</c>, a rough normal
-    /// approximation; for a valid p-value use <see cref="Detect"/>.
+    /// approximation; for a valid p-value use <see cref="WatermarkScheme.Detect"/>.
     /// </remarks>
     public HfKgwReferenceResult DetectReference(ReadOnlySpan<int> tokens, int? bosTokenId, bool ignoreRepeatedNgrams)
     {
@@ -299,10 +295,10 @@ public sealed class HfKgwScheme : WatermarkScheme, Reference.IPairSeeds
     }
 
     /// <inheritdoc />
-    public override HfKgwAccumulator CreateAccumulator(DetectionOptions? options = null) => new(this, options ?? DetectionOptions.Default);
+    protected override WatermarkAccumulator CreateAccumulatorCore(DetectionOptions options) => new HfKgwAccumulator(this, options);
 
     /// <inheritdoc />
-    public override HfKgwAccumulator ReadAccumulator(Stream source, DetectionOptions? options = null) => HfKgwAccumulator.ReadFrom(source, this, options);
+    protected override WatermarkAccumulator ReadAccumulatorCore(Stream source, DetectionOptions options) => HfKgwAccumulator.ReadFrom(source, this, options);
 
     /// <inheritdoc />
     /// <remarks>
@@ -310,11 +306,10 @@ public sealed class HfKgwScheme : WatermarkScheme, Reference.IPairSeeds
     /// occurrence of each (seed, token) pair counts. Each span's p-value is Bonferroni-corrected for
     /// every window searched.
     /// </remarks>
-    public override LocalizationResult Localize(ReadOnlySpan<int> tokens, LocalizationOptions? options = null)
+    protected override LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options)
     {
-        options ??= LocalizationOptions.Default;
         var scores = new TokenScore[tokens.Length];
-        ScoreTokens(tokens, scores, new DetectionOptions { Deduplicate = options.Deduplicate });
+        ScoreDocument(tokens, scores, new DetectionOptions { Deduplicate = options.Deduplicate });
         return BinomialLocalizer.Localize(scores, EffectiveGamma, options);
     }
 

@@ -47,9 +47,8 @@ internal sealed class HfKgwSession : WatermarkSession
     /// <summary>Gets or sets whether SelfHash reads candidates' green lists from the scheme's cache instead of following each candidate (benchmarks).</summary>
     internal bool SelfHashUsesCache { get; set; }
 
-    public override void ProcessLogits(Span<float> logits)
+    protected override void ProcessLogitsCore(Span<float> logits)
     {
-        LogitsGuard.Validate(logits, _scheme.VocabularySize, nameof(logits));
         if (_position < _scheme.Width)
         {
             // The reference returns the scores unchanged while input_ids is shorter than the width.
@@ -113,15 +112,13 @@ internal sealed class HfKgwSession : WatermarkSession
         }
     }
 
-    public override void Accept(int token)
+    protected override void AcceptCore(int token)
     {
-        LogitsGuard.ValidateToken(token, _scheme.VocabularySize, nameof(token));
         Push(token);
     }
 
-    public override void Reset(ReadOnlySpan<int> prompt)
+    protected override void ResetCore(ReadOnlySpan<int> prompt)
     {
-        LogitsGuard.ValidateTokens(prompt, _scheme.VocabularySize, nameof(prompt));
         _position = 0;
         foreach (int token in prompt)
         {

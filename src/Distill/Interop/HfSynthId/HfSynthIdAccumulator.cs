@@ -19,26 +19,23 @@ namespace Distill.Interop;
 /// counts), so it equals scoring everything in one accumulator, exactly. The p-values come from
 /// <see cref="HfSynthIdKeyNull"/>: random layer keys, the sampling table fixed.
 /// </remarks>
-internal sealed class HfSynthIdAccumulator : WatermarkAccumulator
+internal sealed class HfSynthIdAccumulator : ContextAccumulator<GreenListCounts>
 {
     private static readonly byte[] s_magic = Encoding.ASCII.GetBytes("DSTLHSI2");
     private static readonly byte[] s_oldMagic = Encoding.ASCII.GetBytes("DSTLHSI1");
     private readonly HfSynthIdScheme _scheme;
-    private readonly int _minimumScoredTokens;
     private readonly HashSet<ulong>? _ngrams;
     private readonly Dictionary<int, long>? _residues;
     private readonly int[] _window;
     private HashSet<int>? _firstReads;
-    private GreenListCounts _counts;
     private HfSynthIdHistory? _history;
     private int _filled;
     private bool _eosSeen;
 
     internal HfSynthIdAccumulator(HfSynthIdScheme scheme, DetectionOptions options)
+        : base(scheme.Descriptor, options)
     {
         _scheme = scheme;
-        Deduplicate = options.Deduplicate;
-        _minimumScoredTokens = options.MinimumScoredTokens;
         if (options.Deduplicate)
         {
             _ngrams = [];
@@ -51,42 +48,13 @@ internal sealed class HfSynthIdAccumulator : WatermarkAccumulator
         _window = new int[scheme.Options.NgramLength - 1];
     }
 
-    public override SchemeDescriptor Descriptor => _scheme.Descriptor;
-
-    public override bool Deduplicate { get; }
-
-    public override long TokenCount => _counts.Tokens;
-
-    public override long ScoredTokens => _counts.Scored;
-
-    public override void Append(ReadOnlySpan<int> tokens)
-    {
-        LogitsGuard.ValidateTokens(tokens, _scheme.VocabularySize, nameof(tokens));
-        AppendValidated(tokens, default, default);
-    }
+    protected override byte[] StateMagic => s_magic;
 
     public override void EndDocument()
     {
         _filled = 0;
         _eosSeen = false;
         _history?.Reset();
-    }
-
-    public override void Merge(WatermarkAccumulator other)
-    {
-        HfSynthIdAccumulator typed = CheckMergeable<HfSynthIdAccumulator>(other);
-        _counts.Tokens += typed._counts.Tokens;
-        _counts.SkippedPrefix += typed._counts.SkippedPrefix;
-        _counts.SkippedRepeated += typed._counts.SkippedRepeated;
-        _counts.Scored += typed._counts.Scored;
-        _ngrams?.UnionWith(typed._ngrams!);
-        if (_residues is not null)
-        {
-            foreach (var (residue, count) in typed._residues!)
-            {
-                AddResidue(residue, count);
-            }
-        }
     }
 
     /// <summary>
@@ -109,14 +77,14 @@ internal sealed class HfSynthIdAccumulator : WatermarkAccumulator
 
             double sd = Math.Sqrt(depth * nul.Variance);
             z = sd > 0 ? (ones - (depth * nul.Mean)) / sd : 0.0;
-            log10P = _counts.Scored >= _minimumScoredTokens ? nul.LogUpperTail(depth, ones) / Math.Log(10.0) : 0.0;
+            log10P = Counts.Scored >= MinimumScoredTokens ? nul.LogUpperTail(depth, ones) / Math.Log(10.0) : 0.0;
         }
 
-        GreenListCounts counts = _counts;
+        GreenListCounts counts = Counts;
         counts.Green = ones;
         double cells = (double)n * depth;
         double score = cells > 0 ? ones / cells : 0.0;
-        return new DetectionResult(Descriptor, counts, DetectionStatistic.MeanGValue, score, double.NaN, Deduplicate, _minimumScoredTokens, z, log10P);
+        return new DetectionResult(Descriptor, counts, DetectionStatistic.MeanGValue, score, double.NaN, Deduplicate, MinimumScoredTokens, z, log10P);
     }
 
     /// <summary>The weighted test: S = sum over layers of its weight (in integer units) times its ones, by a Chernoff bound from the exact null.</summary>
@@ -141,19 +109,37 @@ internal sealed class HfSynthIdAccumulator : WatermarkAccumulator
             }
 
             z = variance > 0 ? (weighted - mean) / Math.Sqrt(variance) : 0.0;
-            log10P = _counts.Scored >= _minimumScoredTokens ? nul.LogWeightedUpperTail(units, weighted) / Math.Log(10.0) : 0.0;
+            log10P = Counts.Scored >= MinimumScoredTokens ? nul.LogWeightedUpperTail(units, weighted) / Math.Log(10.0) : 0.0;
         }
 
-        GreenListCounts counts = _counts;
+        GreenListCounts counts = Counts;
         counts.Green = ones;
         double cells = (double)n * depth;
         double score = cells > 0 ? weighted * _scheme.UnitScale / cells : 0.0;
-        return new DetectionResult(Descriptor, counts, DetectionStatistic.WeightedMeanGValue, score, double.NaN, Deduplicate, _minimumScoredTokens, z, log10P);
+        return new DetectionResult(Descriptor, counts, DetectionStatistic.WeightedMeanGValue, score, double.NaN, Deduplicate, MinimumScoredTokens, z, log10P);
     }
 
-    public override void Reset()
+    protected override void AppendCore(ReadOnlySpan<int> tokens) => AppendValidated(tokens, default, default);
+
+    protected override void MergeCore(WatermarkAccumulator other)
     {
-        _counts = default;
+        var typed = (HfSynthIdAccumulator)other;
+        Counts.Tokens += typed.Counts.Tokens;
+        Counts.SkippedPrefix += typed.Counts.SkippedPrefix;
+        Counts.SkippedRepeated += typed.Counts.SkippedRepeated;
+        Counts.Scored += typed.Counts.Scored;
+        _ngrams?.UnionWith(typed._ngrams!);
+        if (_residues is not null)
+        {
+            foreach (var (residue, count) in typed._residues!)
+            {
+                AddResidue(residue, count);
+            }
+        }
+    }
+
+    protected override void ClearScoringState()
+    {
         _ngrams?.Clear();
         _residues?.Clear();
         _firstReads?.Clear();
@@ -161,42 +147,38 @@ internal sealed class HfSynthIdAccumulator : WatermarkAccumulator
     }
 
     /// <summary>
-    /// Writes magic <c>DSTLHSI2</c>, the descriptor hash, the deduplication flag, the four counts (tokens,
+    /// Writes the payload of magic <c>DSTLHSI2</c>: the deduplication flag, the four counts (tokens,
     /// prefix, masked, scored), the depth, then with deduplication the number of distinct n-gram hashes
     /// and each hash in increasing order (unsigned), without it the number of residues and each
-    /// (residue, n-grams) in residue order; then an XxHash64 checksum.
+    /// (residue, n-grams) in residue order.
     /// </summary>
-    public override void WriteTo(Stream destination)
+    protected override void WritePayload(BinaryWriter writer)
     {
-        ArgumentNullException.ThrowIfNull(destination);
-        WriteState(destination, s_magic, Descriptor, writer =>
+        writer.Write(Deduplicate);
+        writer.Write(Counts.Tokens);
+        writer.Write(Counts.SkippedPrefix);
+        writer.Write(Counts.SkippedRepeated);
+        writer.Write(Counts.Scored);
+        writer.Write(_scheme.Depth);
+        if (_ngrams is not null)
         {
-            writer.Write(Deduplicate);
-            writer.Write(_counts.Tokens);
-            writer.Write(_counts.SkippedPrefix);
-            writer.Write(_counts.SkippedRepeated);
-            writer.Write(_counts.Scored);
-            writer.Write(_scheme.Depth);
-            if (_ngrams is not null)
+            ulong[] sorted = [.. _ngrams];
+            Array.Sort(sorted);
+            writer.Write(sorted.Length);
+            foreach (ulong hash in sorted)
             {
-                ulong[] sorted = [.. _ngrams];
-                Array.Sort(sorted);
-                writer.Write(sorted.Length);
-                foreach (ulong hash in sorted)
-                {
-                    writer.Write(hash);
-                }
+                writer.Write(hash);
             }
-            else
+        }
+        else
+        {
+            writer.Write(_residues!.Count);
+            foreach (var (residue, count) in _residues.OrderBy(e => e.Key))
             {
-                writer.Write(_residues!.Count);
-                foreach (var (residue, count) in _residues.OrderBy(e => e.Key))
-                {
-                    writer.Write(residue);
-                    writer.Write(count);
-                }
+                writer.Write(residue);
+                writer.Write(count);
             }
-        });
+        }
     }
 
     internal static HfSynthIdAccumulator ReadFrom(Stream source, HfSynthIdScheme scheme, DetectionOptions? options)
@@ -212,9 +194,7 @@ internal sealed class HfSynthIdAccumulator : WatermarkAccumulator
         }
 
         copy.Position = 0;
-        byte[] data = ReadState(copy, s_magic, scheme.Descriptor, 37, "hf-synthid");
-        using BinaryReader reader = PayloadReader(data, s_magic);
-        try
+        return ReadState(copy, s_magic, scheme.Descriptor, 37, "hf-synthid", reader =>
         {
             bool deduplicate = reader.ReadBoolean();
             var accumulator = new HfSynthIdAccumulator(scheme, (options ?? DetectionOptions.Default) with { Deduplicate = deduplicate });
@@ -286,13 +266,9 @@ internal sealed class HfSynthIdAccumulator : WatermarkAccumulator
                 }
             }
 
-            accumulator._counts = counts;
+            accumulator.Counts = counts;
             return accumulator;
-        }
-        catch (EndOfStreamException)
-        {
-            throw new InvalidDataException("The accumulator data is truncated.");
-        }
+        });
     }
 
     /// <summary>
@@ -306,7 +282,7 @@ internal sealed class HfSynthIdAccumulator : WatermarkAccumulator
         bool record = !trials.IsEmpty;
         ReadOnlySpan<byte> table = _scheme.Table;
         _history ??= new HfSynthIdHistory(_scheme.Options.ContextHistory);
-        _counts.Tokens += tokens.Length;
+        Counts.Tokens += tokens.Length;
         for (int i = 0; i < tokens.Length; i++)
         {
             int token = tokens[i];
@@ -314,7 +290,7 @@ internal sealed class HfSynthIdAccumulator : WatermarkAccumulator
             if (_filled < n - 1)
             {
                 _window[_filled++] = token;
-                _counts.SkippedPrefix++;
+                Counts.SkippedPrefix++;
                 continue;
             }
 
@@ -328,11 +304,11 @@ internal sealed class HfSynthIdAccumulator : WatermarkAccumulator
 
             if (repeated || _eosSeen)
             {
-                _counts.SkippedRepeated++;
+                Counts.SkippedRepeated++;
                 continue;
             }
 
-            _counts.Scored++;
+            Counts.Scored++;
             ulong ngram = HfSynthIdScheme.NgramHash(hash, token);
             if (_ngrams is not null)
             {
@@ -389,8 +365,6 @@ internal sealed class HfSynthIdAccumulator : WatermarkAccumulator
 
         return n == 0 ? (null, 0) : (HfSynthIdKeyNull.Create(histogram, _scheme.Spectrum), n);
     }
-
-    private static InvalidDataException Inconsistent() => new("The accumulator data is inconsistent.");
 
     private void AddResidue(int residue, long count)
     {

@@ -21,7 +21,7 @@ namespace Distill.Interop;
 /// <para>
 /// A posterior is not a p-value: it depends on the prior and on how well the trained weights describe
 /// the model that wrote the text, and gives no error-rate guarantee under the null. Report Distill's
-/// p-values (<see cref="HfSynthIdScheme.Detect"/>) for decisions that need one.
+/// p-values (<see cref="WatermarkScheme.Detect"/>) for decisions that need one.
 /// </para>
 /// <para>Instances are immutable and thread-safe.</para>
 /// </remarks>

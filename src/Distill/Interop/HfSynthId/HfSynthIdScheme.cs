@@ -42,12 +42,12 @@ namespace Distill.Interop;
 /// the test is their exact tail: a permutation test over every fresh key, with no Monte-Carlo error.
 /// With deduplication (the default) each distinct n-gram (its 64-bit hash) counts once across every
 /// document; without, every unmasked n-gram counts, which the null distribution accounts for, so both
-/// are valid. <see cref="Detect"/> (<see cref="DetectionStatistic.MeanGValue"/>) reports the exact
+/// are valid. <see cref="WatermarkScheme.Detect"/> (<see cref="DetectionStatistic.MeanGValue"/>) reports the exact
 /// P[sum_d C(K_d) &gt;= ones] (by exponential tilting and one FFT convolution; the Chernoff bound where
 /// the convolution would exceed 2^22 values), <see cref="DetectWeighted"/>
 /// (<see cref="DetectionStatistic.WeightedMeanGValue"/>) the Chernoff bound on the weighted sum
 /// sum_d w_d C(K_d) from the exact moment generating function (conservative). Localization keeps the
-/// per-window binomial over distinct table indices, which assumes a random table (see <see cref="Localize"/>).
+/// per-window binomial over distinct table indices, which assumes a random table (see <see cref="WatermarkScheme.Localize"/>).
 /// </para>
 /// <para>Instances are immutable and thread-safe; sessions and accumulators are not.</para>
 /// </remarks>
@@ -179,7 +179,7 @@ public sealed class HfSynthIdScheme : WatermarkScheme
 
     /// <inheritdoc />
     /// <remarks>The prompt is validated and counted in <see cref="WatermarkSession.Position"/> but never hashed: the reference's context holds generated tokens only.</remarks>
-    public override WatermarkSession CreateSession(ReadOnlySpan<int> prompt)
+    protected override WatermarkSession CreateSessionCore(ReadOnlySpan<int> prompt)
     {
         var session = new HfSynthIdSession(this);
         session.Reset(prompt);
@@ -249,10 +249,9 @@ public sealed class HfSynthIdScheme : WatermarkScheme
     /// counts the unmasked n-grams, <see cref="DetectionResult.GreenTokens"/> is the number of ones over
     /// every layer, <see cref="DetectionResult.Score"/> the mean g-value over the n-grams counted and the layers.
     /// </remarks>
-    public override DetectionResult Detect(ReadOnlySpan<int> tokens, DetectionOptions? options = null)
+    protected override DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options)
     {
-        LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
-        var accumulator = new HfSynthIdAccumulator(this, options ?? DetectionOptions.Default);
+        var accumulator = new HfSynthIdAccumulator(this, options);
         accumulator.AppendValidated(tokens, default, default);
         return accumulator.GetResult();
     }
@@ -294,15 +293,15 @@ public sealed class HfSynthIdScheme : WatermarkScheme
     }
 
     /// <inheritdoc />
-    public override WatermarkAccumulator CreateAccumulator(DetectionOptions? options = null) => new HfSynthIdAccumulator(this, options ?? DetectionOptions.Default);
+    protected override WatermarkAccumulator CreateAccumulatorCore(DetectionOptions options) => new HfSynthIdAccumulator(this, options);
 
     /// <inheritdoc />
-    public override WatermarkAccumulator ReadAccumulator(Stream source, DetectionOptions? options = null) => HfSynthIdAccumulator.ReadFrom(source, this, options);
+    protected override WatermarkAccumulator ReadAccumulatorCore(Stream source, DetectionOptions options) => HfSynthIdAccumulator.ReadFrom(source, this, options);
 
     /// <inheritdoc />
     /// <remarks>
     /// Each unmasked n-gram contributes, at its last token, the table indices it reads first (with
-    /// deduplication; every lookup without) and their ones. Unlike <see cref="Detect"/>, this statistic
+    /// deduplication; every lookup without) and their ones. Unlike <see cref="WatermarkScheme.Detect"/>, this statistic
     /// assumes a random sampling table (fair, independent bits): a window holding T such indices with K
     /// ones has the tail P[Binomial(T, 1/2) &gt;= K] under that model, since first reads are distinct
     /// indices. A short window reads few of the table's indices, where that model is a fair description,
@@ -312,10 +311,8 @@ public sealed class HfSynthIdScheme : WatermarkScheme
     /// <see cref="WatermarkedSpan.GreenTokens"/> its ones; <see cref="WatermarkedSpan.Score"/> is the
     /// window's mean g-value over its indices.
     /// </remarks>
-    public override LocalizationResult Localize(ReadOnlySpan<int> tokens, LocalizationOptions? options = null)
+    protected override LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options)
     {
-        LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
-        options ??= LocalizationOptions.Default;
         var trials = new int[tokens.Length];
         var ones = new int[tokens.Length];
         Array.Fill(trials, -1);

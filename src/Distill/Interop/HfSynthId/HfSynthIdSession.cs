@@ -8,8 +8,8 @@ namespace Distill.Interop;
 /// context history, the number of calls) and the vocabulary-sized buffers of the update.
 /// </summary>
 /// <remarks>
-/// One <see cref="ProcessLogits"/> is one call of the reference processor and must be followed by
-/// <see cref="Accept"/> with the sampled token (the reference appends the last input id on its next
+/// One <see cref="WatermarkSession.ProcessLogits"/> is one call of the reference processor and must be followed by
+/// <see cref="WatermarkSession.Accept"/> with the sampled token (the reference appends the last input id on its next
 /// call; Distill appends it on Accept). The logits are rewritten to the reference's output, the
 /// log-probabilities of the watermarked distribution, so an ordinary softmax sampler draws from it.
 /// Logits that were negative infinity stay negative infinity (the reference would write
@@ -46,9 +46,8 @@ internal sealed class HfSynthIdSession : WatermarkSession
     /// <summary>Gets the hash of the current context (what the next call hashes).</summary>
     internal long ContextHash => HfSynthIdScheme.ContextHash(_context);
 
-    public override void ProcessLogits(Span<float> logits)
+    protected override void ProcessLogitsCore(Span<float> logits)
     {
-        LogitsGuard.Validate(logits, _scheme.VocabularySize, nameof(logits));
         _calls++;
         if (_scheme.Options.SkipFirstNgramCalls && _calls < _scheme.Options.NgramLength)
         {
@@ -70,9 +69,8 @@ internal sealed class HfSynthIdSession : WatermarkSession
         _scheme.UpdateScores(logits, hash, _p, _g, _product);
     }
 
-    public override void Accept(int token)
+    protected override void AcceptCore(int token)
     {
-        LogitsGuard.ValidateToken(token, _scheme.VocabularySize, nameof(token));
         if (_context.Length > 0)
         {
             _context.AsSpan(1).CopyTo(_context);
@@ -82,9 +80,8 @@ internal sealed class HfSynthIdSession : WatermarkSession
         _position++;
     }
 
-    public override void Reset(ReadOnlySpan<int> prompt)
+    protected override void ResetCore(ReadOnlySpan<int> prompt)
     {
-        LogitsGuard.ValidateTokens(prompt, _scheme.VocabularySize, nameof(prompt));
         Array.Clear(_context);
         _history.Reset();
         _calls = 0;

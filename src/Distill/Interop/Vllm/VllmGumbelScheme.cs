@@ -28,7 +28,7 @@ namespace Distill.Interop;
 /// token only at the first occurrence of its context (vLLM's rule). <see cref="DetectReference(ReadOnlySpan{int}, bool)"/>
 /// returns vLLM's own figures: the sum of -ln(1 - u), its Gamma p-value (for the dual key the
 /// moment-matched Gamma(n / v, S / v) with v = (1 - alpha)^2 + alpha^2) and its verdict p &lt;= 0.01.
-/// <see cref="Detect"/> returns Distill's p-value, which is conservative where vLLM's is not: each
+/// <see cref="WatermarkScheme.Detect"/> returns Distill's p-value, which is conservative where vLLM's is not: each
 /// term is -ln(1 - m / (2^24 + 1)), which under the null is stochastically smaller than Exp(1)
 /// (the discrete uniform of the mantissa is not continuous), so Q(n, S) is a valid p-value; for the
 /// dual key, the fused sum (1 - alpha) A + alpha B of two independent Gamma(n, 1) sums gets a
@@ -123,7 +123,7 @@ public sealed class VllmGumbelScheme : WatermarkScheme
 
     /// <inheritdoc />
     /// <remarks>The prompt is not part of vLLM's context; the dual-key routing draws from a seed taken from the operating system's random number generator.</remarks>
-    public override VllmGumbelSession CreateSession(ReadOnlySpan<int> prompt)
+    protected override WatermarkSession CreateSessionCore(ReadOnlySpan<int> prompt)
     {
         var session = new VllmGumbelSession(this, routingSeed: null);
         session.Reset(prompt);
@@ -150,10 +150,8 @@ public sealed class VllmGumbelScheme : WatermarkScheme
     /// them. Dual key: the Chernoff bound of (1 - alpha) Gamma(n) + alpha Gamma(n). Tokens are one
     /// response (context padding at the start); nothing is skipped as a prefix.
     /// </remarks>
-    public override DetectionResult Detect(ReadOnlySpan<int> tokens, DetectionOptions? options = null)
+    protected override DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options)
     {
-        options ??= DetectionOptions.Default;
-        LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
         var tally = default(VllmTally);
         var window = new VllmContextWindow(Options.ContextWidth);
         Score(tokens, window, options.Deduplicate ? new HashSet<UInt128>(tokens.Length) : null, null, ref tally, default, default);
@@ -190,20 +188,18 @@ public sealed class VllmGumbelScheme : WatermarkScheme
     }
 
     /// <inheritdoc />
-    public override VllmGumbelAccumulator CreateAccumulator(DetectionOptions? options = null) => new(this, options ?? DetectionOptions.Default);
+    protected override WatermarkAccumulator CreateAccumulatorCore(DetectionOptions options) => new VllmGumbelAccumulator(this, options);
 
     /// <inheritdoc />
-    public override VllmGumbelAccumulator ReadAccumulator(Stream source, DetectionOptions? options = null) => VllmGumbelAccumulator.ReadFrom(source, this, options);
+    protected override WatermarkAccumulator ReadAccumulatorCore(Stream source, DetectionOptions options) => VllmGumbelAccumulator.ReadFrom(source, this, options);
 
     /// <inheritdoc />
     /// <remarks>
-    /// Per-token values are Distill's conservative scores; a window's tail is that of <see cref="Detect"/>
+    /// Per-token values are Distill's conservative scores; a window's tail is that of <see cref="WatermarkScheme.Detect"/>
     /// for its n tokens, Bonferroni-corrected for every window searched.
     /// </remarks>
-    public override LocalizationResult Localize(ReadOnlySpan<int> tokens, LocalizationOptions? options = null)
+    protected override LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options)
     {
-        options ??= LocalizationOptions.Default;
-        LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
         var values = new double[tokens.Length];
         var tally = default(VllmTally);
         Score(tokens, new VllmContextWindow(Options.ContextWidth), options.Deduplicate ? new HashSet<UInt128>(tokens.Length) : null, null, ref tally, values, default);
@@ -362,7 +358,7 @@ public sealed record VllmReferenceResult(long ScoredTokens, double Score, double
 }
 
 /// <summary>The counts and sums of a stretch of vLLM-scored tokens.</summary>
-internal struct VllmTally
+internal struct VllmTally : IAccumulatorCounts
 {
     public GreenListCounts Counts;
 
@@ -371,6 +367,10 @@ internal struct VllmTally
 
     /// <summary>vLLM's sum, in double (for the reference figures).</summary>
     public double ReferenceSum;
+
+    readonly long IAccumulatorCounts.Tokens => Counts.Tokens;
+
+    readonly long IAccumulatorCounts.Scored => Counts.Scored;
 }
 
 /// <summary>The previous W generated tokens, oldest first, 0xFFFFFFFF before the first one.</summary>

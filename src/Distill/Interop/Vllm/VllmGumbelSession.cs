@@ -12,7 +12,7 @@ namespace Distill.Interop;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <see cref="ProcessLogits(Span{float})"/> makes the logits one-hot on vLLM's Gumbel-max pick
+/// <see cref="WatermarkSession.ProcessLogits(Span{float})"/> makes the logits one-hot on vLLM's Gumbel-max pick
 /// (the chosen token keeps its logit, every other entry becomes negative infinity). Pass the logits
 /// after temperature and truncation (top-k, top-p, min-p: excluded tokens at negative infinity), as
 /// vLLM applies them before its watermark sampler. A step whose context (the previous W generated
@@ -21,7 +21,7 @@ namespace Distill.Interop;
 /// Greedy decoding is not watermarked by vLLM either: do not call this session for greedy requests.
 /// </para>
 /// <para>
-/// The prompt is not part of vLLM's context: <see cref="Reset(ReadOnlySpan{int})"/> validates it,
+/// The prompt is not part of vLLM's context: <see cref="WatermarkSession.Reset(ReadOnlySpan{int})"/> validates it,
 /// counts it in <see cref="Position"/> and starts the context at the padding. For the dual key, each
 /// watermarked step uses key B with probability alpha, drawn from the session's own generator.
 /// </para>
@@ -57,11 +57,8 @@ public sealed class VllmGumbelSession : WatermarkSession
 
     /// <summary>Makes the logits one-hot on the watermarked choice, or leaves them unchanged for an unwatermarked step.</summary>
     /// <param name="logits">The logits of every token (temperature-scaled; negative infinity for masked tokens); modified in place.</param>
-    /// <exception cref="ArgumentException">
-    /// <paramref name="logits"/> has the wrong length, contains NaN or positive infinity, or (at a
-    /// watermarked step) every logit is negative infinity. Nothing is modified then.
-    /// </exception>
-    public override void ProcessLogits(Span<float> logits) => GumbelChoice.KeepOnly(logits, ChooseToken(logits));
+    /// <exception cref="ArgumentException">At a watermarked step, every logit is negative infinity; nothing is modified then.</exception>
+    protected override void ProcessLogitsCore(Span<float> logits) => GumbelChoice.KeepOnly(logits, ChooseChecked(logits, DrawKeyB()));
 
     /// <summary>
     /// Returns vLLM's watermarked token of this step without modifying the logits, or -1 when the step
@@ -73,8 +70,8 @@ public sealed class VllmGumbelSession : WatermarkSession
     /// <exception cref="ArgumentException"><paramref name="logits"/> has the wrong length, contains NaN or positive infinity, or every logit is negative infinity.</exception>
     public int ChooseToken(ReadOnlySpan<float> logits)
     {
-        bool useKeyB = _scheme.Options.DualKey && _routing.NextDouble() < _scheme.Options.Alpha;
-        return ChooseToken(logits, useKeyB);
+        LogitsGuard.Validate(logits, _scheme.VocabularySize, nameof(logits));
+        return ChooseChecked(logits, DrawKeyB());
     }
 
     /// <summary>vLLM's watermarked token under the key given (dual key: key B when <paramref name="useKeyB"/>), or -1 for a repeated context.</summary>
@@ -85,29 +82,12 @@ public sealed class VllmGumbelSession : WatermarkSession
     public int ChooseToken(ReadOnlySpan<float> logits, bool useKeyB)
     {
         LogitsGuard.Validate(logits, _scheme.VocabularySize, nameof(logits));
-        var stateA = _scheme.PrfA.Absorb(_window.Context);
-        _contextState = VllmGumbelScheme.Pack(stateA);
-        _contextStateValid = true;
-        if (_recent.ContainsKey(_contextState))
-        {
-            return -1;
-        }
-
-        ref readonly VllmPrf prf = ref (_scheme.Options.DualKey && useKeyB ? ref _scheme.PrfB : ref _scheme.PrfA);
-        var state = _scheme.Options.DualKey && useKeyB ? prf.Absorb(_window.Context) : stateA;
-        int token = prf.ChooseToken(state, logits, _scheme.Options.LegacyTokenMapping, _words);
-        if (token < 0)
-        {
-            throw new ArgumentException("Every logit is negative infinity: there is no token to choose.", nameof(logits));
-        }
-
-        return token;
+        return ChooseChecked(logits, useKeyB);
     }
 
     /// <inheritdoc />
-    public override void Accept(int token)
+    protected override void AcceptCore(int token)
     {
-        LogitsGuard.ValidateToken(token, _scheme.VocabularySize, nameof(token));
         // The context's state was absorbed by this step's ChooseToken, unless the caller skipped it.
         UInt128 context = _contextStateValid ? _contextState : VllmGumbelScheme.Pack(_scheme.PrfA.Absorb(_window.Context));
         CollectionsMarshal.GetValueRefOrAddDefault(_recent, context, out _)++;
@@ -129,9 +109,8 @@ public sealed class VllmGumbelSession : WatermarkSession
 
     /// <inheritdoc />
     /// <remarks>Forgets the response's contexts; a session without a fixed routing seed draws a new one.</remarks>
-    public override void Reset(ReadOnlySpan<int> prompt)
+    protected override void ResetCore(ReadOnlySpan<int> prompt)
     {
-        LogitsGuard.ValidateTokens(prompt, _scheme.VocabularySize, nameof(prompt));
         _window.Reset();
         _contextStateValid = false;
         _recent.Clear();
@@ -141,4 +120,29 @@ public sealed class VllmGumbelSession : WatermarkSession
     }
 
     private Random NewRouting() => new(_routingSeed ?? RandomNumberGenerator.GetInt32(int.MaxValue));
+
+    // For the dual key, whether this step uses key B (a draw from the session's generator).
+    private bool DrawKeyB() => _scheme.Options.DualKey && _routing.NextDouble() < _scheme.Options.Alpha;
+
+    // ChooseToken on logits already checked.
+    private int ChooseChecked(ReadOnlySpan<float> logits, bool useKeyB)
+    {
+        var stateA = _scheme.PrfA.Absorb(_window.Context);
+        _contextState = VllmGumbelScheme.Pack(stateA);
+        _contextStateValid = true;
+        if (_recent.ContainsKey(_contextState))
+        {
+            return -1;
+        }
+
+        ref readonly VllmPrf prf = ref (_scheme.Options.DualKey && useKeyB ? ref _scheme.PrfB : ref _scheme.PrfA);
+        var state = _scheme.Options.DualKey && useKeyB ? prf.Absorb(_window.Context) : stateA;
+        int token = prf.ChooseToken(state, logits, _scheme.Options.LegacyTokenMapping, _words);
+        if (token < 0)
+        {
+            throw new ArgumentException("Every logit is negative infinity: there is no token to choose.", nameof(logits));
+        }
+
+        return token;
+    }
 }

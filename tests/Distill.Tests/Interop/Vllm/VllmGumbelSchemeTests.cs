@@ -185,7 +185,7 @@ public sealed class VllmGumbelSchemeTests
         const int vocabulary = 64;
         var logits = new float[vocabulary];
         VllmGumbelScheme scheme = VllmGumbelScheme.Create(WatermarkKey.FromIntegers([42]), new VllmOptions { ContextWidth = 1, LookBack = 3 }, vocabulary);
-        VllmGumbelSession session = scheme.CreateSession([]);
+        VllmGumbelSession session = (VllmGumbelSession)scheme.CreateSession([]);
         Assert.True(session.ChooseToken(logits) >= 0); // context: padding
         session.Accept(5);                              // context 5 now current; padding used once
         session.Accept(6);
@@ -214,7 +214,7 @@ public sealed class VllmGumbelSchemeTests
         var prf = new VllmPrf(15726070495360670683, 4);
         var state = prf.Absorb((ReadOnlySpan<uint>)[uint.MaxValue, uint.MaxValue, uint.MaxValue, uint.MaxValue]);
         int expected = NaiveChoice(logits, t => prf.LegacyWord(state, (uint)t));
-        Assert.Equal(expected, legacy.CreateSession([]).ChooseToken(logits));
+        Assert.Equal(expected, ((VllmGumbelSession)legacy.CreateSession([])).ChooseToken(logits));
         Assert.NotEqual(legacy.Descriptor.Hash, VllmGumbelScheme.Create(key, VllmOptions.Default, vocabulary).Descriptor.Hash);
     }
 
