@@ -197,7 +197,7 @@ public abstract class SchemeContractTests
         DetectionResult empty = scheme.Detect([]);
         Assert.Equal(DetectionStatus.InsufficientTokens, empty.Status);
         Assert.Equal(0.0, empty.Log10PValue);
-        Assert.False(empty.IsSignificant(0.5));
+        Assert.False(empty.IsWatermarked(0.5));
     }
 
     [Fact]

@@ -41,7 +41,7 @@ public sealed class WatermarkProfileTests : IDisposable
         int[] tokens = Generate(scheme, new Random(5), 300);
         DetectionResult expected = scheme.Detect(tokens);
         DetectionResult actual = fromProfile.Detect(tokens);
-        Assert.True(expected.IsSignificant(1e-6), expected.ToString());
+        Assert.True(expected.IsWatermarked(1e-6), expected.ToString());
         Assert.Equal(expected.ScoredTokens, actual.ScoredTokens);
         Assert.Equal(expected.GreenTokens, actual.GreenTokens);
         Assert.Equal(expected.SkippedRepeated, actual.SkippedRepeated);
@@ -49,7 +49,7 @@ public sealed class WatermarkProfileTests : IDisposable
         Assert.Equal(expected.DescriptorHash, actual.DescriptorHash);
 
         // A scheme with another key does not detect these tokens, so the comparison above means something.
-        Assert.False(KgwScheme.Create(TestData.KeyFor(12), options, VocabularySize, "test-tokenizer").Detect(tokens).IsSignificant(1e-3));
+        Assert.False(KgwScheme.Create(TestData.KeyFor(12), options, VocabularySize, "test-tokenizer").Detect(tokens).IsWatermarked(1e-3));
 
         // Embedding agrees bit for bit too.
         var random = new Random(6);
