@@ -6,8 +6,9 @@ using System.Text.Json;
 namespace Distill.Cli.Tests;
 
 /// <summary>
-/// The exact JSON of <c>distill detect</c> for fixed compatibility keys and fixed inputs: field names,
-/// order and values, for one key (with each reference's figures) and for a search over several keys.
+/// The exact output of <c>distill detect</c> for fixed compatibility keys and fixed inputs: JSON field
+/// names, order and values, and the text for people, for one key (with each reference's figures) and
+/// for a search over several keys, on token ids and on text (spans with characters).
 /// </summary>
 public sealed class DetectJsonTests() : CliTestBase("distill-cli-json-")
 {
@@ -40,6 +41,29 @@ public sealed class DetectJsonTests() : CliTestBase("distill-cli-json-")
             Detect("--key", synthId, input, "--bayesian", weights),
             Detect("--key", kgw, "--key", vllm, "--key", synthId, input));
         Assert.Equal(Expected.Human, actual.TrimEnd('\n'));
+    }
+
+    [Fact]
+    public void Text_writes_the_same_output_as_before()
+    {
+        string kgw = Path.Combine(Dir, "kgw-text.distill"), vllm = Path.Combine(Dir, "vllm-text.distill");
+        Assert.Equal(0, Run("keygen", "--out", kgw, "--scheme", "hf-kgw", "--hashing-key", "15485863").Code);
+        Assert.Equal(0, Run("keygen", "--out", vllm, "--scheme", "vllm-gumbel", "--vllm-key", "42").Code);
+        var (code, output, err) = Run("generate", "--key", kgw, "--prompt", "The jury said that the election", "--max-tokens", "120", "--seed", "3", "--json");
+        Assert.True(code == 0, err);
+        string text = JsonDocument.Parse(output.Trim().Split('\n')[0]).RootElement.GetProperty("text").GetString()!;
+        string input = Path.Combine(Dir, "text.jsonl");
+        File.WriteAllLines(input,
+        [
+            JsonSerializer.Serialize(new { id = "marked", text = "Before it.\n" + text }),
+            JsonSerializer.Serialize(new { text = "The committee met on Tuesday and talked about the budget for the coming year." }),
+        ]);
+        string actual = string.Concat(
+            Detect("--key", kgw, input, "--json"),
+            Detect("--key", kgw, input),
+            Detect("--key", kgw, "--key", vllm, input, "--json"),
+            Detect("--key", kgw, "--key", vllm, input));
+        Assert.Equal(Expected.Text, actual.TrimEnd('\n'));
     }
 
     private (string Input, string Kgw, string Vllm, string SynthId, string Weights) Setup()
@@ -123,6 +147,28 @@ public sealed class DetectJsonTests() : CliTestBase("distill-cli-json-")
             {"id":2,"configurations":3,"correction":"Holm-Bonferroni over 3 configurations (family-wise, any dependence)","best":2,"pValue":0.7069685223082105,"log10PValue":-0.1505999226842652,"alpha":1E-06,"watermarked":false,"results":[{"profile":"<dir>/kgw.distill","scheme":"hf-kgw","keyId":"8f211df668926ded","descriptor":"54e1050d5ff058e0","status":"scored","statistic":"greenCount","score":23,"scoredTokens":89,"log10PValue":-0.33022577473304204,"adjustedLog10PValue":-0.029195779069060845},{"profile":"<dir>/vllm.distill","scheme":"vllm-gumbel","keyId":"22d10f334b80463f","descriptor":"27d3df283e1a96e6","status":"scored","statistic":"gumbelScore","score":89.04426843370311,"scoredTokens":90,"log10PValue":-0.27878216462712113,"adjustedLog10PValue":-0.029195779069060845},{"profile":"<dir>/synthid.distill","scheme":"hf-synthid","keyId":"9cea482685c81edf","descriptor":"548fde2d18b9aaf6","status":"scored","statistic":"meanGValue","score":0.5203488372093024,"scoredTokens":86,"log10PValue":-0.6277211774039276,"adjustedLog10PValue":-0.1505999226842652}]}
             {"id":3,"configurations":3,"correction":"Holm-Bonferroni over 3 configurations (family-wise, any dependence)","best":0,"pValue":1,"log10PValue":0,"alpha":1E-06,"watermarked":false,"results":[{"profile":"<dir>/kgw.distill","scheme":"hf-kgw","keyId":"8f211df668926ded","descriptor":"54e1050d5ff058e0","status":"insufficientTokens","statistic":"greenCount","score":0,"scoredTokens":2,"log10PValue":0,"adjustedLog10PValue":0},{"profile":"<dir>/vllm.distill","scheme":"vllm-gumbel","keyId":"22d10f334b80463f","descriptor":"27d3df283e1a96e6","status":"insufficientTokens","statistic":"gumbelScore","score":1.0514253748115152,"scoredTokens":3,"log10PValue":0,"adjustedLog10PValue":0},{"profile":"<dir>/synthid.distill","scheme":"hf-synthid","keyId":"9cea482685c81edf","descriptor":"548fde2d18b9aaf6","status":"insufficientTokens","statistic":"meanGValue","score":0,"scoredTokens":0,"log10PValue":0,"adjustedLog10PValue":0}]}
             {"id":{"part":4},"configurations":3,"correction":"Holm-Bonferroni over 3 configurations (family-wise, any dependence)","best":0,"pValue":1,"log10PValue":0,"alpha":1E-06,"watermarked":false,"results":[{"profile":"<dir>/kgw.distill","scheme":"hf-kgw","keyId":"8f211df668926ded","descriptor":"54e1050d5ff058e0","status":"notScored","adjustedLog10PValue":0},{"profile":"<dir>/vllm.distill","scheme":"vllm-gumbel","keyId":"22d10f334b80463f","descriptor":"27d3df283e1a96e6","status":"notScored","adjustedLog10PValue":0},{"profile":"<dir>/synthid.distill","scheme":"hf-synthid","keyId":"9cea482685c81edf","descriptor":"548fde2d18b9aaf6","status":"notScored","adjustedLog10PValue":0}]}
+            """;
+
+        public const string Text = """
+            {"id":"marked","keyId":"8f211df668926ded","scheme":"hf-kgw","status":"scored","statistic":"greenCount","score":71,"tokens":122,"scoredTokens":102,"greenTokens":71,"skippedPrefix":1,"skippedRepeated":0,"skippedCommon":19,"scoredShare":0.8429752066115702,"referenceFilter":"reference brown-train/1, common at 50 documents per million tokens","gamma":0.24999625035621617,"zScore":10.40438697212901,"pValue":3.8478875723304985E-21,"log10PValue":-20.414777625675228,"alpha":1E-06,"watermarked":true,"reference":{"name":"transformers","score":84,"scored":121,"zScore":11.284573443251777,"log10PValue":-323.3062153431158,"watermarked":true},"windowsSearched":89,"spans":[{"start":32,"end":621,"startToken":7,"endToken":121,"scoredTokens":96,"greenTokens":69,"score":69,"log10PValue":-19.18110672070567}]}
+            {"id":2,"keyId":"8f211df668926ded","scheme":"hf-kgw","status":"scored","statistic":"greenCount","score":1,"tokens":15,"scoredTokens":11,"greenTokens":1,"skippedPrefix":1,"skippedRepeated":0,"skippedCommon":3,"scoredShare":0.7857142857142857,"referenceFilter":"reference brown-train/1, common at 50 documents per million tokens","gamma":0.24999625035621617,"zScore":-1.218520963692051,"pValue":0.9577625411980082,"log10PValue":-0.018742152539944087,"alpha":1E-06,"watermarked":false,"reference":{"name":"transformers","score":2,"scored":14,"zScore":-0.9258200997725514,"log10PValue":-0.1485737919477537,"watermarked":false},"windowsSearched":0,"spans":[]}
+            marked: WATERMARKED: consistent with key 8f211df668926ded
+              p = 3.85E-21 (alpha 1E-06); 71 of 102 scored tokens green (expected 25.5), z = 10.40; 122 tokens, 0 repeated, 1 without context, 19 common in the reference (84 % of the text scored; reference brown-train/1, common at 50 documents per million tokens)
+              reference (transformers): score 84 over 121, z = 11.28, its p = 4.94e-324, its verdict: watermarked
+              watermarked span: characters 32-621 (tokens 7-121), p = 6.59E-20 corrected for 89 windows: " minutes they have decided intervals f ... , there was any- Arts they be detached"
+            2: no evidence for key 8f211df668926ded
+              p = 0.958 (alpha 1E-06); 1 of 11 scored tokens green (expected 2.7), z = -1.22; 15 tokens, 0 repeated, 1 without context, 3 common in the reference (79 % of the text scored; reference brown-train/1, common at 50 documents per million tokens)
+              reference (transformers): score 2 over 14, z = -0.93, its p = 0.71, its verdict: not watermarked
+            {"id":"marked","configurations":2,"correction":"Holm-Bonferroni over 2 configurations (family-wise, any dependence)","best":0,"pValue":7.695775144660997E-21,"log10PValue":-20.113747630011247,"alpha":1E-06,"watermarked":true,"results":[{"profile":"<dir>/kgw-text.distill","scheme":"hf-kgw","keyId":"8f211df668926ded","descriptor":"26bfd9f904eac563","status":"scored","statistic":"greenCount","score":71,"scoredTokens":102,"log10PValue":-20.414777625675228,"adjustedLog10PValue":-20.113747630011247},{"profile":"<dir>/vllm-text.distill","scheme":"vllm-gumbel","keyId":"22d10f334b80463f","descriptor":"fde138e3f207c5e0","status":"scored","statistic":"gumbelScore","score":129.631796854781,"scoredTokens":122,"log10PValue":-0.6202245200272256,"adjustedLog10PValue":-0.6202245200272256}]}
+            {"id":2,"configurations":2,"correction":"Holm-Bonferroni over 2 configurations (family-wise, any dependence)","best":1,"pValue":0.30015830950326267,"log10PValue":-0.5226496292480982,"alpha":1E-06,"watermarked":false,"results":[{"profile":"<dir>/kgw-text.distill","scheme":"hf-kgw","keyId":"8f211df668926ded","descriptor":"26bfd9f904eac563","status":"scored","statistic":"greenCount","score":1,"scoredTokens":11,"log10PValue":-0.018742152539944087,"adjustedLog10PValue":-0.018742152539944087},{"profile":"<dir>/vllm-text.distill","scheme":"vllm-gumbel","keyId":"22d10f334b80463f","descriptor":"fde138e3f207c5e0","status":"scored","statistic":"gumbelScore","score":18.993586510187015,"scoredTokens":15,"log10PValue":-0.8236796249120795,"adjustedLog10PValue":-0.5226496292480982}]}
+            marked: WATERMARKED: best fit <dir>/kgw-text.distill (hf-kgw, key 8f211df668926ded)
+              p = 7.7E-21 corrected by Holm-Bonferroni over 2 configurations (family-wise, any dependence) (alpha 1E-06)
+              [0] <dir>/kgw-text.distill: hf-kgw key 8f211df668926ded: p = 3.85E-21, adjusted 7.7E-21; greenCount 71 over 102 scored tokens
+              [1] <dir>/vllm-text.distill: vllm-gumbel key 22d10f334b80463f: p = 0.24, adjusted 0.24; gumbelScore 129.632 over 122 scored tokens
+            2: no evidence for any configuration
+              p = 0.3 corrected by Holm-Bonferroni over 2 configurations (family-wise, any dependence) (alpha 1E-06)
+              [0] <dir>/kgw-text.distill: hf-kgw key 8f211df668926ded: p = 0.958, adjusted 0.958; greenCount 1 over 11 scored tokens
+              [1] <dir>/vllm-text.distill: vllm-gumbel key 22d10f334b80463f: p = 0.15, adjusted 0.3; gumbelScore 18.9936 over 15 scored tokens
             """;
 
         public const string Human = """
