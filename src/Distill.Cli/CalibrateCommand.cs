@@ -43,7 +43,7 @@ internal static class CalibrateCommand
         var texts = new List<string>();
         foreach (string input in a.Positionals)
         {
-            texts.AddRange(DetectCommand.ReadDocuments(input, stdin).Select(d => d.Text));
+            texts.AddRange(InputReader.ReadDocuments(input, stdin).Select(d => d.Text));
         }
 
         var options = CalibrationOptions.Default with { Deduplicate = !a.Has("no-dedup") };

@@ -53,8 +53,8 @@ internal static class DemoCommand
             GeneratedText plain = generator.GenerateText(tokenizer, prompts[i].Text, Tokens, options);
             DetectionResult m = detector.Detect(marked.Text).Detection;
             DetectionResult p = detector.Detect(plain.Text).Detection;
-            detected += m.IsSignificant(DetectCommand.DefaultAlpha) ? 1 : 0;
-            falseAlarms += p.IsSignificant(DetectCommand.DefaultAlpha) ? 1 : 0;
+            detected += m.IsWatermarked(DetectCommand.DefaultAlpha) ? 1 : 0;
+            falseAlarms += p.IsWatermarked(DetectCommand.DefaultAlpha) ? 1 : 0;
             example ??= marked.Text;
             stdout.WriteLine(string.Create(inv, $"{prompts[i].Document.Id,-12} {m.GreenTokens + "/" + m.ScoredTokens,26} {DetectCommand.FormatP(m.Log10PValue),10}   {p.GreenTokens + "/" + p.ScoredTokens,20} {DetectCommand.FormatP(p.Log10PValue),10}"));
         }

@@ -112,7 +112,7 @@ internal sealed class ProfileContext
                 throw new UsageException("--reference needs a file, not standard input.");
             }
 
-            var texts = DetectCommand.ReadDocuments(file, TextReader.Null).Select(d => d.Text).ToList();
+            var texts = InputReader.ReadDocuments(file, TextReader.Null).Select(d => d.Text).ToList();
             corpora.Add(ReferenceCorpora.FromTexts(System.IO.Path.GetFileName(file), texts, tokenizer));
         }
 

@@ -35,14 +35,14 @@ internal static class RadioactivityCommand
 
         ProfileContext context = ProfileContext.Load(keyPath, detection: false);
         ContextFilter? filter = a.Get("filter") is { } filterPath
-            ? TextClosedModelTest.CreateFilter(context.Scheme, context.Tokenizer, DetectCommand.ReadDocuments(filterPath, stdin).Select(d => d.Text))
+            ? TextClosedModelTest.CreateFilter(context.Scheme, context.Tokenizer, InputReader.ReadDocuments(filterPath, stdin).Select(d => d.Text))
             : null;
         var test = new TextClosedModelTest(context.Scheme, context.Tokenizer, new RadioactivityOptions { Deduplicate = !a.Has("no-dedup"), Filter = filter });
         int prompts = 0, outputs = 0;
         if (a.Get("prompts") is { } promptsPath)
         {
             IEnumerable<string> texts = promptsPath.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)
-                ? DetectCommand.ReadDocuments(promptsPath, stdin).Select(d => d.Text)
+                ? InputReader.ReadDocuments(promptsPath, stdin).Select(d => d.Text)
                 : GenerateCommand.ReadPrompts(promptsPath);
             foreach (string text in texts)
             {
@@ -51,7 +51,7 @@ internal static class RadioactivityCommand
             }
         }
 
-        foreach (var (_, text) in DetectCommand.ReadDocuments(suspect, stdin))
+        foreach (var (_, text) in InputReader.ReadDocuments(suspect, stdin))
         {
             test.AddOutput(text);
             outputs++;

@@ -68,7 +68,7 @@ internal static class TraceCommand
         int documents = 0;
         foreach (string input in inputs)
         {
-            foreach (var (id, text) in DetectCommand.ReadDocuments(input, stdin))
+            foreach (var (id, text) in InputReader.ReadDocuments(input, stdin))
             {
                 int[] tokens = string.IsNullOrWhiteSpace(text) ? [] : context.Tokenizer.EncodeToIds(text);
                 if (tokens.Length == 0)

@@ -28,8 +28,8 @@ public sealed class WatermarkDetectingChatClientTests
         IReadOnlyList<TextDetectionResult> results = WatermarkDetectingChatClient.GetDetections(response)!;
         Assert.Equal(2, results.Count);
         Assert.Equal(StudentServer.Scheme.Descriptor.KeyId, results[0].Detection.KeyId);
-        Assert.True(results[0].Detection.IsSignificant(1e-6), $"log10 p = {results[0].Detection.Log10PValue}");
-        Assert.False(results[1].Detection.IsSignificant(0.01), $"log10 p = {results[1].Detection.Log10PValue}");
+        Assert.True(results[0].Detection.IsWatermarked(1e-6), $"log10 p = {results[0].Detection.Log10PValue}");
+        Assert.False(results[1].Detection.IsWatermarked(0.01), $"log10 p = {results[1].Detection.Log10PValue}");
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class WatermarkDetectingChatClientTests
         using IChatClient client = new WatermarkDetectingChatClient(StudentServer.Client(server), s_detectors);
         ChatResponse response = await client.GetResponseAsync(StudentServer.Prompts(1)[0].Text, Chat);
         IReadOnlyList<TextDetectionResult> results = WatermarkDetectingChatClient.GetDetections(response)!;
-        Assert.All(results, r => Assert.False(r.Detection.IsSignificant(0.01), $"log10 p = {r.Detection.Log10PValue}"));
+        Assert.All(results, r => Assert.False(r.Detection.IsWatermarked(0.01), $"log10 p = {r.Detection.Log10PValue}"));
     }
 
     [Fact]
@@ -57,8 +57,8 @@ public sealed class WatermarkDetectingChatClientTests
         Assert.True(updates.Count > 3);
         Assert.All(updates[..^1], u => Assert.Null(WatermarkDetectingChatClient.GetDetections(u)));
         IReadOnlyList<TextDetectionResult> results = WatermarkDetectingChatClient.GetDetections(updates[^1])!;
-        Assert.True(results[0].Detection.IsSignificant(1e-6), $"log10 p = {results[0].Detection.Log10PValue}");
-        Assert.False(results[1].Detection.IsSignificant(0.01));
+        Assert.True(results[0].Detection.IsWatermarked(1e-6), $"log10 p = {results[0].Detection.Log10PValue}");
+        Assert.False(results[1].Detection.IsWatermarked(0.01));
 
         ChatResponse combined = updates.ToChatResponse();
         Assert.Equal(server.Reply(prompt, 200, 1, 3), combined.Text);

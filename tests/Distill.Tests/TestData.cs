@@ -17,11 +17,12 @@ internal static class TestData
     /// <summary>
     /// The frozen outputs in <paramref name="name"/>; or, when DISTILL_WRITE_GOLDEN=1, writes
     /// <paramref name="actual"/> into the source tree's file instead and returns <see langword="null"/>
-    /// (only ever for a scheme version that is not released yet).
+    /// (only ever for a scheme version that is not released yet, and only on a developer's machine:
+    /// in CI the variable fails the test, so a build can never pass by rewriting what it checks).
     /// </summary>
     public static JsonNode? ReadOrWriteGolden(string name, JsonObject actual)
     {
-        if (Environment.GetEnvironmentVariable("DISTILL_WRITE_GOLDEN") == "1")
+        if (WritesGolden(name, Environment.GetEnvironmentVariable))
         {
             string source = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "TestData", name);
             File.WriteAllText(source, actual.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
@@ -29,6 +30,28 @@ internal static class TestData
         }
 
         return JsonNode.Parse(File.ReadAllText(PathOf(name)))!;
+    }
+
+    /// <summary>
+    /// Whether golden file <paramref name="name"/> is to be written (DISTILL_WRITE_GOLDEN=1) rather than read;
+    /// fails the test when the variable is set in CI (CI=true, GITHUB_ACTIONS=true or TF_BUILD set).
+    /// </summary>
+    internal static bool WritesGolden(string name, Func<string, string?> environment)
+    {
+        if (environment("DISTILL_WRITE_GOLDEN") != "1")
+        {
+            return false;
+        }
+
+        bool ci = string.Equals(environment("CI"), "true", StringComparison.OrdinalIgnoreCase)
+            || string.Equals(environment("GITHUB_ACTIONS"), "true", StringComparison.OrdinalIgnoreCase)
+            || !string.IsNullOrEmpty(environment("TF_BUILD"));
+        if (ci)
+        {
+            Assert.Fail($"DISTILL_WRITE_GOLDEN=1 in a CI build: golden files are never rewritten in CI, so {name} was not checked. Unset the variable.");
+        }
+
+        return true;
     }
 
     /// <summary>Asserts that each named field is exactly equal in the two JSON objects.</summary>

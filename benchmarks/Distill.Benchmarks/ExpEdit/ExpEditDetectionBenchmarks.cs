@@ -53,13 +53,13 @@ public class ExpEditDetectionBenchmarks
 
     /// <summary>The permutation test with 999 fresh keys, all of them run (watermarked text).</summary>
     [Benchmark]
-    public double Watermarked999() => _scheme.Test(_watermarked, null, _full).Result.Log10PValue;
+    public double Watermarked999() => _scheme.Detect(_watermarked, null, _full).Result.Log10PValue;
 
     /// <summary>The same test on unwatermarked text, all 999 fresh keys.</summary>
     [Benchmark]
-    public double Unwatermarked999() => _scheme.Test(_plain, null, _full).Result.Log10PValue;
+    public double Unwatermarked999() => _scheme.Detect(_plain, null, _full).Result.Log10PValue;
 
     /// <summary>Unwatermarked text with early stopping after 10 hits.</summary>
     [Benchmark]
-    public double Unwatermarked999EarlyStop() => _scheme.Test(_plain, null, _early).Result.Log10PValue;
+    public double Unwatermarked999EarlyStop() => _scheme.Detect(_plain, null, _early).Result.Log10PValue;
 }

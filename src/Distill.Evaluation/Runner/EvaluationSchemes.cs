@@ -22,7 +22,7 @@ public static class EvaluationSchemes
         FromRegistry("exp-edit", "EXP-edit, key length 256, block length 256, 999 resamples (p-value floor 1e-3)") with
         {
             // The permutation test runs its resamples on every core; the runner parallelizes over texts instead.
-            Detect = (scheme, tokens) => ((ExpEditScheme)scheme).Test(tokens.Span, null, s_oneThread).Result,
+            Detect = (scheme, tokens) => ((ExpEditScheme)scheme).Detect(tokens.Span, null, s_oneThread).Result,
         },
     ];
 

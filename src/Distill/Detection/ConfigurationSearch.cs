@@ -159,5 +159,5 @@ public sealed class ConfigurationSearchResult
     /// <summary>Gets whether the best configuration's corrected p-value is below <paramref name="alpha"/> (and it scored enough tokens).</summary>
     /// <param name="alpha">The family-wise significance level, strictly between 0 and 1.</param>
     /// <returns><see langword="true"/> when the search found a watermark at that level.</returns>
-    public bool IsSignificant(double alpha) => Best is { } best && DetectionResult.IsSignificant(best.Status, Log10PValue, alpha);
+    public bool IsWatermarked(double alpha) => Best is { } best && DetectionResult.IsSignificant(best.Status, Log10PValue, alpha);
 }

@@ -114,11 +114,11 @@ public sealed class DetectionResult
     /// <summary>Gets the p-value itself; underflows to 0 below about 1e-308, where <see cref="Log10PValue"/> stays exact.</summary>
     public double PValue => Math.Pow(10.0, Log10PValue);
 
-    /// <summary>Returns whether the p-value is at most <paramref name="alpha"/> (and enough tokens were scored).</summary>
+    /// <summary>Returns the verdict at level <paramref name="alpha"/>: whether enough tokens were scored and the p-value is at most <paramref name="alpha"/>.</summary>
     /// <param name="alpha">The significance level, strictly between 0 and 1.</param>
-    /// <returns><see langword="true"/> when the stream is significantly consistent with the key.</returns>
+    /// <returns><see langword="true"/> when the stream carries the key's watermark at that level (it is significantly consistent with the key).</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="alpha"/> is not strictly between 0 and 1.</exception>
-    public bool IsSignificant(double alpha) => IsSignificant(Status, Log10PValue, alpha);
+    public bool IsWatermarked(double alpha) => IsSignificant(Status, Log10PValue, alpha);
 
     /// <summary>The verdict of a test at level <paramref name="alpha"/>: scored, and p at most alpha.</summary>
     internal static bool IsSignificant(DetectionStatus status, double log10PValue, double alpha)

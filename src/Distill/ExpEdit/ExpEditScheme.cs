@@ -153,21 +153,23 @@ public sealed class ExpEditScheme : WatermarkScheme
     internal ulong RowSeed(int keyPosition) => _rowSeeds[keyPosition];
 
     /// <inheritdoc />
-    /// <remarks>Runs <see cref="Test"/> with <see cref="ExpEditDetectionOptions.Default"/> (999 resamples, early stop after 10 hits).</remarks>
+    /// <remarks>The permutation test of <see cref="Detect(ReadOnlySpan{int}, DetectionOptions?, ExpEditDetectionOptions)"/> with <see cref="ExpEditDetectionOptions.Default"/> (999 resamples, early stop after 10 hits).</remarks>
     protected override DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options) =>
         TestCore(tokens, options, ExpEditDetectionOptions.Default, 1).Result;
 
-    /// <summary>Runs the permutation test on one token stream.</summary>
+    /// <summary>Tests one token stream for the key with the permutation test's own settings, and reports what the test did.</summary>
     /// <param name="tokens">The token ids of the text.</param>
     /// <param name="options">Detection options (the minimum length); <see cref="DetectionOptions.Default"/> when <see langword="null"/>. Deduplication has no effect: the test conditions on the text.</param>
-    /// <param name="test">The resampling settings; <see cref="ExpEditDetectionOptions.Default"/> when <see langword="null"/>.</param>
+    /// <param name="test">The resampling settings (<see cref="ExpEditDetectionOptions.Default"/> is what <see cref="Detect(ReadOnlySpan{int}, DetectionOptions?)"/> uses).</param>
     /// <returns>The result, the resamples used and where the best alignment lies.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="test"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary.</exception>
     /// <remarks>Thread-safe; the resamples run in parallel, each thread with its own buffers, and the outcome does not depend on the thread count.</remarks>
-    public ExpEditDetection Test(ReadOnlySpan<int> tokens, DetectionOptions? options = null, ExpEditDetectionOptions? test = null)
+    public ExpEditDetection Detect(ReadOnlySpan<int> tokens, DetectionOptions? options, ExpEditDetectionOptions test)
     {
+        ArgumentNullException.ThrowIfNull(test);
         LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
-        return TestCore(tokens, options ?? DetectionOptions.Default, test ?? ExpEditDetectionOptions.Default, 1);
+        return TestCore(tokens, options ?? DetectionOptions.Default, test, 1);
     }
 
     /// <summary>The permutation test with the statistic's blocks starting every <paramref name="blockStride"/> tokens (and at the last start).</summary>
@@ -311,7 +313,7 @@ public sealed class ExpEditScheme : WatermarkScheme
         int stride = Math.Max(1, Math.Min(Options.BlockLength, tokens.Length) / 4);
         ExpEditDetection detection = TestCore(tokens, new DetectionOptions { Deduplicate = options.Deduplicate }, test, stride);
         var spans = new List<WatermarkedSpan>();
-        if (detection.Result.IsSignificant(options.Alpha))
+        if (detection.Result.IsWatermarked(options.Alpha))
         {
             double log10P = detection.Result.Log10PValue;
             spans.Add(new WatermarkedSpan(detection.BlockStart, detection.BlockStart + detection.BlockLength, detection.BlockLength, 0, log10P, log10P) { Score = detection.Result.Score });

@@ -32,7 +32,7 @@ public sealed class UnigramEmojiAttackTests(ModelFixture fixture, ITestOutputHel
             sumEmitted += emitted.Log10PValue;
             sumRemoved += removed.Log10PValue;
             largest = Math.Max(largest, removed.Log10PValue);
-            detectedRemoved += removed.IsSignificant(1e-3) ? 1 : 0;
+            detectedRemoved += removed.IsWatermarked(1e-3) ? 1 : 0;
         }
 
         // The markers are one token scored once (deduplication), so removing them costs almost nothing;

@@ -43,8 +43,8 @@ public sealed class WatermarkRobustnessTests(ModelFixture fixture, ITestOutputHe
 
             DetectionResult clean = scheme.Detect(tokens);
             DetectionResult result = scheme.Detect(attacked.Tokens.Span);
-            detectedClean += clean.IsSignificant(1e-3) ? 1 : 0;
-            detectedAttacked += result.IsSignificant(1e-3) ? 1 : 0;
+            detectedClean += clean.IsWatermarked(1e-3) ? 1 : 0;
+            detectedAttacked += result.IsWatermarked(1e-3) ? 1 : 0;
             sumClean += clean.Log10PValue;
             sumAttacked += result.Log10PValue;
         }
@@ -84,12 +84,12 @@ public sealed class WatermarkRobustnessTests(ModelFixture fixture, ITestOutputHe
             // With the markers in place the watermark is intact: the session saw exactly this stream
             // (the forced markers are scored too and are green only by chance).
             DetectionResult emitted = scheme.Detect(result.EmittedTokens.Span);
-            detectedEmitted += emitted.IsSignificant(1e-3) ? 1 : 0;
+            detectedEmitted += emitted.IsWatermarked(1e-3) ? 1 : 0;
             sumEmitted += emitted.Log10PValue;
             greenEmitted += (double)emitted.GreenTokens / emitted.ScoredTokens;
 
             DetectionResult removed = scheme.Detect(result.Tokens.Span);
-            belowOnePercent += removed.IsSignificant(0.01) ? 1 : 0;
+            belowOnePercent += removed.IsWatermarked(0.01) ? 1 : 0;
             sumRemoved += removed.Log10PValue;
             smallest = Math.Min(smallest, removed.Log10PValue);
             greenRemoved += (double)removed.GreenTokens / removed.ScoredTokens;

@@ -96,9 +96,9 @@ public class CalibrationTests(ITestOutputHelper output)
                 {
                     int[] ids = RealText.Tokenizer.EncodeToIds(text);
                     DetectionResult deduped = scheme.Detect(ids);
-                    Assert.False(deduped.IsSignificant(1e-3), $"key {k} {options.Seeding}: {deduped} on '{text[..30]}...'");
+                    Assert.False(deduped.IsWatermarked(1e-3), $"key {k} {options.Seeding}: {deduped} on '{text[..30]}...'");
                     Assert.Empty(scheme.Localize(ids).Spans);
-                    falseWithoutDedup += scheme.Detect(ids, new DetectionOptions { Deduplicate = false }).IsSignificant(1e-6) ? 1 : 0;
+                    falseWithoutDedup += scheme.Detect(ids, new DetectionOptions { Deduplicate = false }).IsWatermarked(1e-6) ? 1 : 0;
                 }
             }
         }

@@ -149,8 +149,8 @@ public class ReferenceFilterPowerTests(ITestOutputHelper output)
             Assert.Equal(200, generator.Generate(prompt, tokens, new SamplingOptions { Seed = (ulong)i }, session));
             int[] stream = [.. prompt[^3..], .. tokens];
             DetectionResult f = filtered.Detect(stream), p = scheme.Detect(stream);
-            detected += f.IsSignificant(1e-6) ? 1 : 0;
-            detectedPlain += p.IsSignificant(1e-6) ? 1 : 0;
+            detected += f.IsWatermarked(1e-6) ? 1 : 0;
+            detectedPlain += p.IsWatermarked(1e-6) ? 1 : 0;
             share += f.ScoredShare;
             log10 += f.Log10PValue;
             log10Plain += p.Log10PValue;

@@ -37,18 +37,18 @@ public class PowerTests(ITestOutputHelper output)
             // Scored as emitted: the prompt gives the first tokens their context.
             int[] stream = [.. prompt[^3..], .. tokens];
             DetectionResult direct = scheme.Detect(stream);
-            detectedTokens += direct.IsSignificant(1e-6) ? 1 : 0;
+            detectedTokens += direct.IsWatermarked(1e-6) ? 1 : 0;
             sumTokens += direct.Log10PValue;
             greenFractionTokens += (double)direct.GreenTokens / direct.ScoredTokens;
             for (int l = 0; l < lengths.Length; l++)
             {
-                detectedAt[l] += scheme.Detect(stream.AsSpan(0, 3 + lengths[l])).IsSignificant(1e-3) ? 1 : 0;
+                detectedAt[l] += scheme.Detect(stream.AsSpan(0, 3 + lengths[l])).IsWatermarked(1e-3) ? 1 : 0;
             }
 
             // Through text: decode, normalize, re-encode (the text alone, without the prompt).
             string text = RealText.Tokenizer.Decode(tokens);
             DetectionResult retokenized = scheme.Detect(RealText.Tokenizer.EncodeToIds(text));
-            detectedText += retokenized.IsSignificant(1e-6) ? 1 : 0;
+            detectedText += retokenized.IsWatermarked(1e-6) ? 1 : 0;
             sumText += retokenized.Log10PValue;
             greenFractionText += (double)retokenized.GreenTokens / Math.Max(1, retokenized.ScoredTokens);
         }

@@ -35,7 +35,7 @@ public sealed class SchemeRealTextTests(ModelFixture fixture, ITestOutputHelper 
         ["gumbel-4-variants"] = (key => GumbelScheme.Create(key, GumbelOptions.Default with { Variants = 4 }, V, T), (s, t) => s.Detect(t), (s, t) => s.Detect(t), 1e-3),
         ["synthid"] = (key => SynthIdScheme.Create(key, SynthIdOptions.Default, V, T), (s, t) => s.Detect(t), (s, t) => s.Detect(t), 1e-3),
         ["synthid-weighted"] = (key => SynthIdScheme.Create(key, SynthIdOptions.Default, V, T), (s, t) => ((SynthIdScheme)s).DetectWeighted(t), (s, t) => ((SynthIdScheme)s).DetectWeighted(t), 1e-3),
-        ["exp-edit"] = (key => ExpEditScheme.Create(key, ExpEditOptions.Default, V, T), (s, t) => ((ExpEditScheme)s).Test(t, null, s_expEditNull).Result, (s, t) => ((ExpEditScheme)s).Test(t, null, s_expEditPower).Result, 1e-2),
+        ["exp-edit"] = (key => ExpEditScheme.Create(key, ExpEditOptions.Default, V, T), (s, t) => ((ExpEditScheme)s).Detect(t, null, s_expEditNull).Result, (s, t) => ((ExpEditScheme)s).Detect(t, null, s_expEditPower).Result, 1e-2),
     };
 
     private static int V => RealText.Tokenizer.VocabularySize;
@@ -82,7 +82,7 @@ public sealed class SchemeRealTextTests(ModelFixture fixture, ITestOutputHelper 
             WatermarkScheme scheme = s_schemes[name].Create(RealText.Key(600_000 + i));
             generator.Generate(prompts[i], tokens, new SamplingOptions { Seed = (ulong)i }, scheme.CreateSession(prompts[i]));
             DetectionResult result = s_schemes[name].Detect(scheme, [.. prompts[i][^4..], .. tokens]);
-            detected += result.IsSignificant(s_schemes[name].Alpha) ? 1 : 0;
+            detected += result.IsWatermarked(s_schemes[name].Alpha) ? 1 : 0;
             sum += result.Log10PValue;
         }
 

@@ -158,13 +158,13 @@ public class DetectionBadInputTests
             Assert.Equal(DetectionStatus.InsufficientTokens, result.Status);
             Assert.Equal(1.0, result.PValue);
             Assert.Equal(0.0, result.Log10PValue);
-            Assert.False(result.IsSignificant(0.999));
+            Assert.False(result.IsWatermarked(0.999));
 
             // The same tokens with a lower minimum are scored, so the status above is the minimum's doing.
             DetectionResult lower = scheme.Detect(tokens, new DetectionOptions { MinimumScoredTokens = 9 });
             Assert.Equal(DetectionStatus.Scored, lower.Status);
             Assert.True(lower.PValue < 0.01, lower.ToString());
-            Assert.True(lower.IsSignificant(0.01));
+            Assert.True(lower.IsWatermarked(0.01));
         }
     }
 
@@ -187,7 +187,7 @@ public class DetectionBadInputTests
                 Assert.Equal(0, result.GreenTokens);
                 Assert.Equal(1.0, result.PValue);
                 Assert.Equal(0.0, result.ZScore);
-                Assert.False(result.IsSignificant(0.5));
+                Assert.False(result.IsWatermarked(0.5));
             }
 
             LocalizationResult spans = scheme.Localize([]);

@@ -167,18 +167,18 @@ public class OptionsBadInputTests
     [InlineData(-0.01)]
     [InlineData(1.01)]
     [InlineData(double.NaN)]
-    public void IsSignificant_refuses_alpha_outside_the_open_unit_interval(double alpha)
+    public void IsWatermarked_refuses_alpha_outside_the_open_unit_interval(double alpha)
     {
         var scheme = KgwScheme.Create(TestData.FixedKey, KgwOptions.LeftHash, 1_000);
         DetectionResult scored = scheme.Detect(TestData.RandomTokens(new Random(1), 100, 1_000));
         DetectionResult empty = scheme.Detect([]);
         foreach (DetectionResult result in new[] { scored, empty })
         {
-            var ex = Assert.Throws<ArgumentOutOfRangeException>(() => result.IsSignificant(alpha));
+            var ex = Assert.Throws<ArgumentOutOfRangeException>(() => result.IsWatermarked(alpha));
             Assert.Equal("alpha", ex.ParamName);
         }
 
         Assert.Equal(DetectionStatus.Scored, scored.Status);
-        Assert.False(scored.IsSignificant(1e-6));
+        Assert.False(scored.IsWatermarked(1e-6));
     }
 }

@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using Distill.Detection;
 using Distill.Radioactivity;
+using Distill.Tests.Contract;
 
 namespace Distill.Tests.Radioactivity;
 
@@ -16,6 +17,7 @@ public abstract class RadioactivityContractTests
 {
     private const double Alpha = 0.01;
     private const int Vocabulary = 1_000;
+    private const string NoContexts = "its values depend on no context (one green list everywhere), so it has no supervised filter (its refusal is checked instead)";
 
     private static readonly ToyModel s_model = new(Vocabulary);
 
@@ -262,16 +264,11 @@ public abstract class RadioactivityContractTests
         Assert.True(fooledDedup <= TestData.UpperQuantile(keys, 1e-3, 1e-3), $"{fooledDedup} of {keys} keys fooled with deduplication");
     }
 
-    [Fact]
+    [ContractFact(nameof(HasContexts), true, NoContexts)]
     public void Supervised_closed_model_p_values_are_calibrated_over_random_keys()
     {
         // The filter comes from our watermarked outputs under each key; the suspect, which never saw
         // the key, writes the same unwatermarked outputs under every key, with the same model.
-        if (!HasContexts)
-        {
-            return;
-        }
-
         int[][] outputs = NullOutputs(new Random(8), 20, 100);
         AssertCalibrated(
             k =>
@@ -291,20 +288,24 @@ public abstract class RadioactivityContractTests
             MinimumMeanSupervisedScored);
     }
 
-    [Fact]
+    [ContractFact(nameof(HasContexts), false, "its values depend on a context, so it has a supervised filter (checked by the round-trip test)")]
+    public void Without_contexts_the_supervised_filter_is_refused()
+    {
+        // One green list everywhere: a filter of our tokens would select by greenness.
+        WatermarkScheme scheme = Create(TestData.FixedKey, Vocabulary);
+        var random = new Random(13);
+        int[][] ours = [.. Enumerable.Range(0, 6).Select(d => s_model.Generate([d, 2], 80, random, NewSession(scheme, [d, 2])))];
+        Assert.False(ContextFilter.Supports(scheme));
+        Assert.Throws<NotSupportedException>(() => ContextFilter.Create(scheme, ours.Select(o => (ReadOnlyMemory<int>)o)));
+    }
+
+    [ContractFact(nameof(HasContexts), true, NoContexts)]
     public void The_supervised_filter_scores_only_our_contexts_and_round_trips()
     {
         WatermarkScheme scheme = Create(TestData.FixedKey, Vocabulary);
         var random = new Random(13);
         int[][] ours = [.. Enumerable.Range(0, 6).Select(d => s_model.Generate([d, 2], 80, random, NewSession(scheme, [d, 2])))];
-        Assert.Equal(HasContexts, ContextFilter.Supports(scheme));
-        if (!HasContexts)
-        {
-            // One green list everywhere: a filter of our tokens would select by greenness.
-            Assert.Throws<NotSupportedException>(() => ContextFilter.Create(scheme, ours.Select(o => (ReadOnlyMemory<int>)o)));
-            return;
-        }
-
+        Assert.True(ContextFilter.Supports(scheme));
         ContextFilter filter = ContextFilter.Create(scheme, ours.Select(o => (ReadOnlyMemory<int>)o));
         Assert.True(filter.Count > 0);
 

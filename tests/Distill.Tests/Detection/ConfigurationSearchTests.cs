@@ -30,7 +30,7 @@ public sealed class ConfigurationSearchTests
             Assert.Equal(4, result.Configurations);
             double own = result.Best!.Log10PValue;
             Assert.Equal(Math.Min(0, own + Math.Log10(4)), result.Log10PValue, 12);
-            Assert.True(result.IsSignificant(1e-6));
+            Assert.True(result.IsWatermarked(1e-6));
 
             // Holm: adjusted p-values are never below the raw ones and keep their order.
             double[] raw = [.. result.Results.Select(r => r!.Log10PValue)];
@@ -61,7 +61,7 @@ public sealed class ConfigurationSearchTests
                 KgwScheme.Create(TestData.KeyFor(k), KgwOptions.LeftHash, 300),
             ];
             int[] tokens = TestData.RandomTokens(random, 100, 300);
-            falsePositives += new ConfigurationSearch(schemes).Search(tokens).IsSignificant(0.05) ? 1 : 0;
+            falsePositives += new ConfigurationSearch(schemes).Search(tokens).IsWatermarked(0.05) ? 1 : 0;
         }
 
         // Family-wise level 5%: at most 50 of 1,000 in expectation; 70 is 3 standard deviations above.

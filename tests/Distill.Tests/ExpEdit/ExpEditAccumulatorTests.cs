@@ -62,7 +62,7 @@ public class ExpEditAccumulatorTests
     {
         int[] text = Documents()[1];
         WatermarkAccumulator accumulator = Fill(text);
-        ExpEditDetection single = s_scheme.Test(text, null, s_test with { EarlyStopHits = 0 });
+        ExpEditDetection single = s_scheme.Detect(text, null, s_test with { EarlyStopHits = 0 });
         Assert.Equal(single.Result.Log10PValue, accumulator.GetResult().Log10PValue, 9);
     }
 

@@ -67,7 +67,7 @@ public class ExpEditGoldenVectorTests
             session.Accept(generated[t]);
         }
 
-        ExpEditDetection detection = scheme.Test(generated, null, new ExpEditDetectionOptions { Resamples = 49, EarlyStopHits = 0 });
+        ExpEditDetection detection = scheme.Detect(generated, null, new ExpEditDetectionOptions { Resamples = 49, EarlyStopHits = 0 });
         return new JsonObject
         {
             ["rowSeeds"] = rowSeeds,

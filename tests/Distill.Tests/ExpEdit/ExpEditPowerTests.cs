@@ -24,8 +24,8 @@ public class ExpEditPowerTests(ITestOutputHelper output)
             var random = new Random(1000 + g);
             int[] tokens = ExpEditTestData.Generate(scheme, random, 200, Scale, random.Next(256));
             int[] attacked = ExpEditTestData.Substitute(random, tokens, 0.3, vocabularySize);
-            ExpEditDetection result = scheme.Test(attacked, null, test);
-            if (result.Result.IsSignificant(0.01))
+            ExpEditDetection result = scheme.Detect(attacked, null, test);
+            if (result.Result.IsWatermarked(0.01))
             {
                 detected++;
             }

@@ -190,9 +190,9 @@ public class ExpEditSchemeTests
     {
         int[][] texts = Enumerable.Range(0, 8).Select(i => TestData.RandomTokens(new Random(100 + i), 40, Vocabulary)).ToArray();
         var test = new ExpEditDetectionOptions { Resamples = 39, EarlyStopHits = 0 };
-        var sequential = texts.Select(t => s_scheme.Test(t, null, test with { MaxDegreeOfParallelism = 1 })).ToArray();
+        var sequential = texts.Select(t => s_scheme.Detect(t, null, test with { MaxDegreeOfParallelism = 1 })).ToArray();
         var parallel = new ExpEditDetection[texts.Length];
-        Parallel.For(0, texts.Length, i => parallel[i] = s_scheme.Test(texts[i], null, test));
+        Parallel.For(0, texts.Length, i => parallel[i] = s_scheme.Detect(texts[i], null, test));
         for (int i = 0; i < texts.Length; i++)
         {
             Assert.Equal(sequential[i].Result.Score, parallel[i].Result.Score);
@@ -205,8 +205,8 @@ public class ExpEditSchemeTests
     public void Early_stopping_reports_hits_over_resamples_used()
     {
         int[] text = TestData.RandomTokens(new Random(1), 30, Vocabulary);
-        var full = s_scheme.Test(text, null, new ExpEditDetectionOptions { Resamples = 199, EarlyStopHits = 0 });
-        var early = s_scheme.Test(text, null, new ExpEditDetectionOptions { Resamples = 199, EarlyStopHits = 5 });
+        var full = s_scheme.Detect(text, null, new ExpEditDetectionOptions { Resamples = 199, EarlyStopHits = 0 });
+        var early = s_scheme.Detect(text, null, new ExpEditDetectionOptions { Resamples = 199, EarlyStopHits = 5 });
         Assert.Equal(199, full.ResamplesUsed);
         Assert.False(full.StoppedEarly);
         Assert.True(early.StoppedEarly);
@@ -230,7 +230,7 @@ public class ExpEditSchemeTests
         for (int k = 0; k < keys; k++)
         {
             var scheme = ExpEditScheme.Create(TestData.KeyFor(50_000 + k), options, Vocabulary);
-            if (scheme.Test(text, null, test).Result.IsSignificant(alpha))
+            if (scheme.Detect(text, null, test).Result.IsWatermarked(alpha))
             {
                 significant++;
             }

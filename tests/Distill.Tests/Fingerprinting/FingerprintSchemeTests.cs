@@ -21,7 +21,7 @@ public sealed class FingerprintSchemeTests
         {
             int[] tokens = FingerprintTracingTests.Generate(Scheme, TenantId.FromName($"tenant-{k}"), k, 200);
             DetectionResult viaPlain = plain.Detect(tokens), viaScheme = Scheme.Detect(tokens);
-            Assert.True(viaPlain.IsSignificant(1e-6));
+            Assert.True(viaPlain.IsWatermarked(1e-6));
             Assert.Equal(viaPlain.Log10PValue, viaScheme.Log10PValue);
             Assert.Equal(viaPlain.GreenTokens, Scheme.Decode(tokens).Green);
             Assert.Equal(viaPlain.Log10PValue, Scheme.Decode(tokens).ZeroBit.Log10PValue);

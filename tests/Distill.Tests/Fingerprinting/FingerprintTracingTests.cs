@@ -36,7 +36,7 @@ public sealed class FingerprintTracingTests
             right += result.Tenant == tenant ? 1 : 0;
             Assert.Equal(1000, result.TenantsSearched);
             Assert.True(result.Log10PValue >= result.Log10PValueUncorrected + 3 - 1e-9 || result.Log10PValue == 0);
-            Assert.True(result.ZeroBit.IsSignificant(1e-6), "the zero-bit watermark is there whoever the tenant");
+            Assert.True(result.ZeroBit.IsWatermarked(1e-6), "the zero-bit watermark is there whoever the tenant");
         }
 
         Assert.True(right >= 38, $"{right} of 40 traced");

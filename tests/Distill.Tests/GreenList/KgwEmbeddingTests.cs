@@ -206,7 +206,7 @@ public class KgwEmbeddingTests
                     minLog10 = Math.Min(minLog10, result.Log10PValue);
                     for (int a = 0; a < alphas.Length; a++)
                     {
-                        counts[a] += result.IsSignificant(alphas[a]) ? 1 : 0;
+                        counts[a] += result.IsWatermarked(alphas[a]) ? 1 : 0;
                     }
                 }
             }

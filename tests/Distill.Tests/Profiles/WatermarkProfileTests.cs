@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
 using System.Text;
 using Distill.Detection;
 using Distill.GreenList;
@@ -41,7 +42,7 @@ public sealed class WatermarkProfileTests : IDisposable
         int[] tokens = Generate(scheme, new Random(5), 300);
         DetectionResult expected = scheme.Detect(tokens);
         DetectionResult actual = fromProfile.Detect(tokens);
-        Assert.True(expected.IsSignificant(1e-6), expected.ToString());
+        Assert.True(expected.IsWatermarked(1e-6), expected.ToString());
         Assert.Equal(expected.ScoredTokens, actual.ScoredTokens);
         Assert.Equal(expected.GreenTokens, actual.GreenTokens);
         Assert.Equal(expected.SkippedRepeated, actual.SkippedRepeated);
@@ -49,7 +50,7 @@ public sealed class WatermarkProfileTests : IDisposable
         Assert.Equal(expected.DescriptorHash, actual.DescriptorHash);
 
         // A scheme with another key does not detect these tokens, so the comparison above means something.
-        Assert.False(KgwScheme.Create(TestData.KeyFor(12), options, VocabularySize, "test-tokenizer").Detect(tokens).IsSignificant(1e-3));
+        Assert.False(KgwScheme.Create(TestData.KeyFor(12), options, VocabularySize, "test-tokenizer").Detect(tokens).IsWatermarked(1e-3));
 
         // Embedding agrees bit for bit too.
         var random = new Random(6);
@@ -68,27 +69,19 @@ public sealed class WatermarkProfileTests : IDisposable
         }
     }
 
-    [Fact]
+    [UnixFact]
+    [UnsupportedOSPlatform("windows")]
     public void Saved_file_is_readable_by_its_owner_only()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
         string path = PathOf("owner-only.json");
         Profile().Save(path);
         Assert.Equal(OwnerOnly, File.GetUnixFileMode(path));
     }
 
-    [Fact]
+    [UnixFact]
+    [UnsupportedOSPlatform("windows")]
     public void Overwriting_a_world_readable_file_leaves_it_owner_only()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
         string path = PathOf("overwrite.json");
         File.WriteAllText(path, "previous contents");
         File.SetUnixFileMode(path, WorldReadable);
@@ -105,14 +98,10 @@ public sealed class WatermarkProfileTests : IDisposable
         Assert.Equal([path], Directory.GetFileSystemEntries(_directory));
     }
 
-    [Fact]
+    [LinuxFact]
+    [SupportedOSPlatform("linux")]
     public void Overwriting_never_writes_the_secret_into_the_old_world_readable_file()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         // Another user opened the old 0644 file (it was world-readable, so they could) and keeps
         // the descriptor. Changing the mode afterwards does not revoke that access: the secret must
         // go to a new file that replaces the old one, never into the old file itself.

@@ -183,7 +183,7 @@ public class SessionTests
         DetectionResult scored = scheme.ScoreTokens(tokens.ToArray(), scores);
         GreenListAccumulator accumulator = (GreenListAccumulator)scheme.CreateAccumulator();
         accumulator.Append(tokens.ToArray());
-        Assert.True(detected.IsSignificant(1e-6), detected.ToString());
+        Assert.True(detected.IsWatermarked(1e-6), detected.ToString());
         return string.Join(
             '|',
             logitBits,

@@ -279,19 +279,19 @@ public sealed class HfKgwScheme : WatermarkScheme, Reference.IPairSeeds
     /// The reference's p-value is <c>1 - 0.5 (1 + sign(z) (1 - exp(-2 z^2 / pi)))</c>, a rough normal
     /// approximation; for a valid p-value use <see cref="WatermarkScheme.Detect"/>.
     /// </remarks>
-    public HfKgwReferenceResult DetectReference(ReadOnlySpan<int> tokens, int? bosTokenId, bool ignoreRepeatedNgrams)
+    public ReferenceResult DetectReference(ReadOnlySpan<int> tokens, int? bosTokenId, bool ignoreRepeatedNgrams)
     {
         LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
         var asImplemented = _reference.Detect(tokens, bosTokenId, deduplicate: false);
         var intended = ignoreRepeatedNgrams ? _reference.Detect(tokens, bosTokenId, deduplicate: true) : asImplemented;
-        return new HfKgwReferenceResult(
-            asImplemented.Scored,
-            asImplemented.Green,
-            asImplemented.ZScore,
-            HfKgwDetection.ReferencePValue(asImplemented.ZScore),
-            intended.Scored,
-            intended.Green,
-            intended.ZScore);
+        return Figures(asImplemented.Scored, asImplemented.Green, asImplemented.ZScore, Figures(intended.Scored, intended.Green, intended.ZScore, null));
+
+        // The verdict is the reference's z > 3; its p-value's logarithm is floored where the p-value rounds to 0.
+        static ReferenceResult Figures(int scored, int green, double z, ReferenceResult? intended)
+        {
+            double p = HfKgwDetection.ReferencePValue(z);
+            return new ReferenceResult("transformers", green, scored, z, p, Math.Log10(Math.Max(p, double.Epsilon)), z > ReferenceZThreshold, intended);
+        }
     }
 
     /// <inheritdoc />

@@ -186,7 +186,7 @@ public sealed class HfSynthIdBayesianDetector
     /// <exception cref="ArgumentException">The lengths disagree or a g-value is not 0 or 1.</exception>
     public double Posterior(ReadOnlySpan<byte> gValues, ReadOnlySpan<bool> mask) => 1.0 / (1.0 + Math.Exp(-LogOdds(gValues, mask)));
 
-    /// <summary>The posterior of generated tokens under a scheme, with the reference's g-values and combined mask (<see cref="HfSynthIdScheme.ScoreReference"/>).</summary>
+    /// <summary>The posterior of generated tokens under a scheme, with the reference's g-values and combined mask (as the reference computes them).</summary>
     /// <param name="scheme">The scheme (its depth must be this detector's).</param>
     /// <param name="tokens">The generated tokens.</param>
     /// <returns>The posterior in [0, 1] (not a p-value).</returns>

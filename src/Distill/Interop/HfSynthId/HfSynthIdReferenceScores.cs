@@ -14,9 +14,11 @@ namespace Distill.Interop;
 /// (a fresh, zero-filled history, as the reference's <c>compute_context_repetition_mask</c>); the EOS mask is
 /// 0 from the first <see cref="HfSynthIdOptions.EosTokenId"/> on (<c>compute_eos_token_mask</c>, shifted by
 /// n - 1). The means are over unmasked n-grams and all depths (NaN when none); the weighted means use the
-/// layer weights <c>linspace(10, 1, depth)</c> scaled to sum to the depth.
+/// layer weights <c>linspace(10, 1, depth)</c> scaled to sum to the depth. The public summary is
+/// <see cref="HfSynthIdScheme.DetectReference"/>'s <see cref="ReferenceResult"/>; the per-n-gram figures
+/// serve the Bayesian detector and the tests.
 /// </remarks>
-public sealed class HfSynthIdReferenceScores
+internal sealed class HfSynthIdReferenceScores
 {
     private readonly byte[] _gValues;
     private readonly bool[] _repetition;

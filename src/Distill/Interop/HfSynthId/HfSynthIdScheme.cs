@@ -29,7 +29,7 @@ namespace Distill.Interop;
 /// <see cref="HfSynthIdOptions.ContextHistory"/> hashes is left unwatermarked (its hash is pushed anyway).
 /// Detection computes the same g-values for every n-gram of the generated tokens, masks repeated
 /// contexts (a fresh history) and everything from the first EOS on, and averages them
-/// (<see cref="ScoreReference"/> returns those figures).
+/// (<see cref="DetectReference"/> returns the mean and the count).
 /// </para>
 /// <para>
 /// <b>Distill's p-values.</b> Null model: the text does not depend on the key, and the layer keys are
@@ -218,6 +218,21 @@ public sealed class HfSynthIdScheme : WatermarkScheme
     }
 
     /// <summary>
+    /// The reference's mean detector on generated tokens: the mean g-value over the n-grams its
+    /// context-repetition and EOS masks keep, and their count. SynthID-Text reports a score, not a
+    /// p-value or a verdict; Distill's p-value is <see cref="Detect"/>'s, and the reference's weighted
+    /// mean is <see cref="DetectWeighted"/>'s score.
+    /// </summary>
+    /// <param name="tokens">The generated tokens only (no prompt).</param>
+    /// <returns>The reference's figures (<see cref="ReferenceResult.Score"/> is NaN when every n-gram is masked).</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary.</exception>
+    public ReferenceResult DetectReference(ReadOnlySpan<int> tokens)
+    {
+        HfSynthIdReferenceScores scores = ScoreReference(tokens);
+        return new ReferenceResult("SynthID-Text (mean score)", scores.MeanScore, scores.UnmaskedNgrams, null, null, null, null);
+    }
+
+    /// <summary>
     /// The reference's figures for generated tokens (what its mean detectors compute): per n-gram
     /// g-values, the context-repetition and EOS masks, the mean and weighted-mean scores over unmasked
     /// n-grams and over all n-grams. These are reported beside Distill's p-values, never instead of them.
@@ -225,7 +240,7 @@ public sealed class HfSynthIdScheme : WatermarkScheme
     /// <param name="tokens">The generated tokens only (no prompt).</param>
     /// <returns>The reference's figures.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary.</exception>
-    public HfSynthIdReferenceScores ScoreReference(ReadOnlySpan<int> tokens)
+    internal HfSynthIdReferenceScores ScoreReference(ReadOnlySpan<int> tokens)
     {
         LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
         var (g, repetition, eos, mean, weighted, meanAll, weightedAll) = _reference.Score(tokens, Options.EosTokenId);

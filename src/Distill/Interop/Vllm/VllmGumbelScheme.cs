@@ -163,7 +163,7 @@ public sealed class VllmGumbelScheme : WatermarkScheme
     /// <param name="deduplicate">Whether to score each context only at its first occurrence (vLLM's default, <see langword="true"/>).</param>
     /// <returns>The reference's figures.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary.</exception>
-    public VllmReferenceResult DetectReference(ReadOnlySpan<int> tokens, bool deduplicate) => DetectReference(tokens, deduplicate, default);
+    public ReferenceResult DetectReference(ReadOnlySpan<int> tokens, bool deduplicate) => DetectReference(tokens, deduplicate, default);
 
     /// <summary>vLLM's own detection figures, writing each token's reference score -ln(1 - u) (NaN where not scored).</summary>
     /// <param name="tokens">The generated token ids of one response.</param>
@@ -172,7 +172,7 @@ public sealed class VllmGumbelScheme : WatermarkScheme
     /// <returns>The reference's figures.</returns>
     /// <exception cref="ArgumentException"><paramref name="tokenScores"/> is neither empty nor long enough; nothing is written.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary; nothing is written.</exception>
-    public VllmReferenceResult DetectReference(ReadOnlySpan<int> tokens, bool deduplicate, Span<double> tokenScores)
+    public ReferenceResult DetectReference(ReadOnlySpan<int> tokens, bool deduplicate, Span<double> tokenScores)
     {
         if (!tokenScores.IsEmpty && tokenScores.Length < tokens.Length)
         {
@@ -184,7 +184,7 @@ public sealed class VllmGumbelScheme : WatermarkScheme
         Score(tokens, new VllmContextWindow(Options.ContextWidth), deduplicate ? new HashSet<UInt128>(tokens.Length) : null, null, ref tally, default, tokenScores);
         double alpha = Options.DualKey ? Options.Alpha : 0.0;
         double log10 = VllmDetection.Log10PValue(tally.ReferenceSum, checked((int)tally.Counts.Scored), alpha);
-        return new VllmReferenceResult(tally.Counts.Scored, tally.ReferenceSum, log10, log10 <= Math.Log10(ReferenceThreshold));
+        return new ReferenceResult("vLLM", tally.ReferenceSum, checked((int)tally.Counts.Scored), null, Math.Pow(10.0, log10), log10, log10 <= Math.Log10(ReferenceThreshold));
     }
 
     /// <inheritdoc />
@@ -344,17 +344,6 @@ public sealed class VllmGumbelScheme : WatermarkScheme
             destination[index] = value;
         }
     }
-}
-
-/// <summary>vLLM's own detection figures for one response (see <see cref="VllmGumbelScheme.DetectReference(ReadOnlySpan{int}, bool)"/>).</summary>
-/// <param name="ScoredTokens">The number of tokens scored (vLLM's <c>num_scored_tokens</c>).</param>
-/// <param name="Score">The sum of the scored tokens' -ln(1 - u) (fused for the dual key).</param>
-/// <param name="Log10PValue">The base-10 logarithm of vLLM's p-value (the dual key's is a moment-matched approximation, not a guarantee).</param>
-/// <param name="IsWatermarked">vLLM's verdict: p &lt;= 0.01.</param>
-public sealed record VllmReferenceResult(long ScoredTokens, double Score, double Log10PValue, bool IsWatermarked)
-{
-    /// <summary>Gets vLLM's p-value.</summary>
-    public double PValue => Math.Pow(10.0, Log10PValue);
 }
 
 /// <summary>The counts and sums of a stretch of vLLM-scored tokens.</summary>

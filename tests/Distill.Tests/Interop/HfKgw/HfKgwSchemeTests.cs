@@ -114,18 +114,22 @@ public sealed class HfKgwSchemeTests
                 bool full = parts[0] == "full_sequence_with_bos_prompt";
                 bool ignore = parts[1] == "ignore_repeated_ngrams=True";
                 bool intended = parts[2] == "intended_tuple_keys";
-                HfKgwReferenceResult r = scheme.DetectReference(full ? sequence : sequence.AsSpan(prompt), full ? bos : null, ignore);
-                var (scored, green, z, watermarked) = intended ? (r.IntendedScoredNgrams, r.IntendedGreenCount, r.IntendedZScore, r.IntendedWatermarked) : (r.ScoredNgrams, r.GreenCount, r.ZScore, r.Watermarked);
+                ReferenceResult r = scheme.DetectReference(full ? sequence : sequence.AsSpan(prompt), full ? bos : null, ignore);
+                ReferenceResult figures = intended ? r.Intended! : r;
+                var (scored, green, z, watermarked) = (figures.ScoredCount, (int)figures.Score, figures.ZScore ?? double.NaN, figures.IsWatermarked);
                 JsonElement e = setting.Value;
                 string context = $"{setting.Name}, sequence {checkedCount / 8}";
                 Assert.Equal((int)e.GetProperty("num_tokens_scored").GetDouble(), scored);
                 Assert.Equal((int)e.GetProperty("num_green_tokens").GetDouble(), green);
                 Assert.True(Math.Abs(e.GetProperty("z_score").GetDouble() - z) < 1e-9, $"{context}: z {z}");
                 Assert.Equal(e.GetProperty("prediction").GetBoolean(), watermarked);
+                Assert.Equal("transformers", figures.Implementation);
                 if (!intended)
                 {
-                    Assert.True(Math.Abs(e.GetProperty("green_fraction").GetDouble() - r.GreenFraction) < 1e-12, context);
-                    Assert.True(Math.Abs(e.GetProperty("p_value").GetDouble() - r.PValue) < 1e-12, $"{context}: p {r.PValue}");
+                    double fraction = r.ScoredCount == 0 ? 0 : r.Score / r.ScoredCount;
+                    Assert.True(Math.Abs(e.GetProperty("green_fraction").GetDouble() - fraction) < 1e-12, context);
+                    Assert.True(Math.Abs(e.GetProperty("p_value").GetDouble() - (r.PValue ?? double.NaN)) < 1e-12, $"{context}: p {r.PValue}");
+                    Assert.Equal(Math.Log10(Math.Max(r.PValue!.Value, double.Epsilon)), r.Log10PValue);
                 }
 
                 checkedCount++;
@@ -134,8 +138,8 @@ public sealed class HfKgwSchemeTests
             // Distill's own p-value on the generated tokens: small exactly where the reference (deduplicated)
             // sees a watermark, never small on unwatermarked text.
             DetectionResult distill = scheme.Detect(sequence.AsSpan(prompt));
-            HfKgwReferenceResult generated = scheme.DetectReference(sequence.AsSpan(prompt), null, ignoreRepeatedNgrams: true);
-            Assert.True(s.GetProperty("watermarked").GetBoolean() ? generated.IntendedWatermarked == (distill.Log10PValue < -3) : distill.Log10PValue > -3, $"{distill}; reference z {generated.IntendedZScore}");
+            ReferenceResult generated = scheme.DetectReference(sequence.AsSpan(prompt), null, ignoreRepeatedNgrams: true);
+            Assert.True(s.GetProperty("watermarked").GetBoolean() ? generated.Intended!.IsWatermarked == (distill.Log10PValue < -3) : distill.Log10PValue > -3, $"{distill}; reference z {generated.Intended!.ZScore}");
         }
 
         Assert.Equal(96, checkedCount);
@@ -151,16 +155,16 @@ public sealed class HfKgwSchemeTests
         {
             HfKgwScheme scheme = HfKgwScheme.FromHashingKey(ReferenceKey, new HfKgwOptions { Seeding = seeding, ContextWidth = width }, 32000);
             DetectionResult all = scheme.Detect(sequence, new DetectionOptions { Deduplicate = false });
-            HfKgwReferenceResult reference = scheme.DetectReference(sequence, null, ignoreRepeatedNgrams: true);
+            ReferenceResult reference = scheme.DetectReference(sequence, null, ignoreRepeatedNgrams: true);
 
             // Without deduplication Distill scores exactly the reference's n-grams.
-            Assert.Equal(reference.ScoredNgrams, all.ScoredTokens);
-            Assert.Equal(reference.GreenCount, all.GreenTokens);
+            Assert.Equal(reference.ScoredCount, all.ScoredTokens);
+            Assert.Equal(reference.Score, all.GreenTokens);
             Assert.Equal(seeding == KgwSeeding.SelfHash ? width - 1 : width, all.SkippedPrefix);
 
             // With it, pairs are keyed by the generator's 32-bit seed: at most the distinct tuples.
             DetectionResult dedup = scheme.Detect(sequence);
-            Assert.True(dedup.ScoredTokens <= reference.IntendedScoredNgrams, $"{seeding} {width}: {dedup.ScoredTokens} > {reference.IntendedScoredNgrams}");
+            Assert.True(dedup.ScoredTokens <= reference.Intended!.ScoredCount, $"{seeding} {width}: {dedup.ScoredTokens} > {reference.Intended.ScoredCount}");
             Assert.Equal(dedup.TokenCount, dedup.ScoredTokens + dedup.SkippedPrefix + dedup.SkippedRepeated);
             Assert.Equal(Distill.Statistics.Binomial.Log10UpperTail(dedup.GreenTokens, dedup.ScoredTokens, 8000.0 / 32000), dedup.Log10PValue, 12);
         }

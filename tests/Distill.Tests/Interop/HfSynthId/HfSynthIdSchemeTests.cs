@@ -57,6 +57,11 @@ public sealed class HfSynthIdSchemeTests
             Near(s, "mean_score_unmasked_all", r.MeanScoreAllNgrams);
             Near(s, "weighted_mean_score_unmasked_all", r.WeightedMeanScoreAllNgrams);
 
+            // The public summary: the mean score over the unmasked n-grams, and no p-value, z or verdict.
+            ReferenceResult summary = scheme.DetectReference(tokens);
+            Assert.Equal(("SynthID-Text (mean score)", r.MeanScore, r.UnmaskedNgrams), (summary.Implementation, summary.Score, summary.ScoredCount));
+            Assert.True(summary.PValue is null && summary.Log10PValue is null && summary.ZScore is null && summary.IsWatermarked is null && summary.Intended is null);
+
             // Distill's weighted score is the reference's weighted mean; the scored n-grams are its unmasked ones.
             DetectionResult weighted = scheme.DetectWeighted(tokens);
             Assert.Equal(r.UnmaskedNgrams, weighted.ScoredTokens);

@@ -58,9 +58,12 @@ public sealed class VllmDetectionTests
     private static void Check(int[] tokens, ulong key, int width, bool dedup, double alpha, JsonElement expected, string what)
     {
         var scores = new double[tokens.Length];
-        VllmReferenceResult result = Scheme(key, width, alpha).DetectReference(tokens, dedup, scores);
+        ReferenceResult result = Scheme(key, width, alpha).DetectReference(tokens, dedup, scores);
         double sum = result.Score;
-        long scored = result.ScoredTokens;
+        long scored = result.ScoredCount;
+        Assert.Equal("vLLM", result.Implementation);
+        Assert.Null(result.ZScore);
+        Assert.Equal(Math.Pow(10.0, result.Log10PValue!.Value), result.PValue);
         Assert.Equal(expected.GetProperty("num_scored_tokens").GetInt32(), scored);
         Assert.Equal(expected.GetProperty("is_watermarked").GetBoolean(), result.IsWatermarked);
         double expectedSum = expected.GetProperty("score").GetDouble();
@@ -74,7 +77,7 @@ public sealed class VllmDetectionTests
         }
 
         double p = expected.GetProperty("p_value").GetDouble();
-        double log10 = result.Log10PValue;
+        double log10 = result.Log10PValue ?? double.NaN;
         double tolerance = alpha is 0 or 0.5 or 1 ? 1e-9 : 1e-6;
         Assert.True(Math.Abs(log10 - Math.Log10(p)) <= tolerance * Math.Max(1, Math.Abs(log10)), $"{what}: log10 p {log10} vs {Math.Log10(p)}");
     }

@@ -7,7 +7,7 @@ using Microsoft.Extensions.AI;
 namespace Distill.Extensions.AI;
 
 /// <summary>Adds a <see cref="WatermarkDetectingChatClient"/> to a chat-client pipeline.</summary>
-public static class WatermarkDetectionChatClientBuilderExtensions
+public static class WatermarkDetectingChatClientBuilderExtensions
 {
     /// <summary>Tests each response of the pipeline for the given watermarks and attaches the results.</summary>
     /// <param name="builder">The pipeline.</param>
