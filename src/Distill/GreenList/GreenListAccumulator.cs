@@ -24,7 +24,7 @@ namespace Distill.GreenList;
 /// </para>
 /// <para>Not thread-safe: use one accumulator per thread and merge.</para>
 /// </remarks>
-public sealed class GreenListAccumulator : WatermarkAccumulator
+internal sealed class GreenListAccumulator : WatermarkAccumulator
 {
     private static readonly byte[] s_magic = Encoding.ASCII.GetBytes("DSTLACC1");
 

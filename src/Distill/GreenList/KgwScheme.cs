@@ -260,10 +260,10 @@ public sealed class KgwScheme : WatermarkScheme, IGreenListScoring, IPairSeeds
     }
 
     /// <inheritdoc />
-    public override GreenListAccumulator CreateAccumulator(DetectionOptions? options = null) => new(this, options ?? DetectionOptions.Default);
+    public override WatermarkAccumulator CreateAccumulator(DetectionOptions? options = null) => new GreenListAccumulator(this, options ?? DetectionOptions.Default);
 
     /// <inheritdoc />
-    public override GreenListAccumulator ReadAccumulator(System.IO.Stream source, DetectionOptions? options = null) => GreenListAccumulator.ReadFrom(source, this, options);
+    public override WatermarkAccumulator ReadAccumulator(System.IO.Stream source, DetectionOptions? options = null) => GreenListAccumulator.ReadFrom(source, this, options);
 
     /// <inheritdoc />
     /// <remarks>Each span's p-value is Bonferroni-corrected for every window searched, so it stays valid after the search.</remarks>

@@ -28,7 +28,7 @@ namespace Distill.Gumbel;
 /// </para>
 /// <para>Not thread-safe: use one accumulator per thread and merge.</para>
 /// </remarks>
-public sealed class GumbelAccumulator : WatermarkAccumulator
+internal sealed class GumbelAccumulator : WatermarkAccumulator
 {
     private static readonly byte[] s_magic = Encoding.ASCII.GetBytes("DSTLGMB1");
     private readonly GumbelScheme _scheme;

@@ -185,10 +185,10 @@ public sealed class GumbelScheme : WatermarkScheme
     }
 
     /// <inheritdoc />
-    public override GumbelAccumulator CreateAccumulator(DetectionOptions? options = null) => new(this, options ?? DetectionOptions.Default);
+    public override WatermarkAccumulator CreateAccumulator(DetectionOptions? options = null) => new GumbelAccumulator(this, options ?? DetectionOptions.Default);
 
     /// <inheritdoc />
-    public override GumbelAccumulator ReadAccumulator(Stream source, DetectionOptions? options = null) => GumbelAccumulator.ReadFrom(source, this, options);
+    public override WatermarkAccumulator ReadAccumulator(Stream source, DetectionOptions? options = null) => GumbelAccumulator.ReadFrom(source, this, options);
 
     /// <inheritdoc />
     /// <remarks>

@@ -195,10 +195,10 @@ public sealed class UnigramScheme : WatermarkScheme, IGreenListScoring, IPairSee
     }
 
     /// <inheritdoc />
-    public override GreenListAccumulator CreateAccumulator(DetectionOptions? options = null) => new(this, options ?? DetectionOptions.Default);
+    public override WatermarkAccumulator CreateAccumulator(DetectionOptions? options = null) => new GreenListAccumulator(this, options ?? DetectionOptions.Default);
 
     /// <inheritdoc />
-    public override GreenListAccumulator ReadAccumulator(Stream source, DetectionOptions? options = null) => GreenListAccumulator.ReadFrom(source, (IGreenListScoring)this, options);
+    public override WatermarkAccumulator ReadAccumulator(Stream source, DetectionOptions? options = null) => GreenListAccumulator.ReadFrom(source, (IGreenListScoring)this, options);
 
     /// <inheritdoc />
     /// <remarks>Each span's p-value is Bonferroni-corrected for every window searched, so it stays valid after the search.</remarks>

@@ -25,7 +25,7 @@ namespace Distill.Interop;
 /// </para>
 /// <para>Not thread-safe: use one accumulator per thread and merge.</para>
 /// </remarks>
-public sealed class HfKgwAccumulator : WatermarkAccumulator
+internal sealed class HfKgwAccumulator : WatermarkAccumulator
 {
     private const int MaxTail = HfKgwOptions.MaxContextWidth;
     private static readonly byte[] s_magic = Encoding.ASCII.GetBytes("DSTLHFK1");

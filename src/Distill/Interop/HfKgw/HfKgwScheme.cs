@@ -299,10 +299,10 @@ public sealed class HfKgwScheme : WatermarkScheme, Reference.IPairSeeds
     }
 
     /// <inheritdoc />
-    public override HfKgwAccumulator CreateAccumulator(DetectionOptions? options = null) => new(this, options ?? DetectionOptions.Default);
+    public override WatermarkAccumulator CreateAccumulator(DetectionOptions? options = null) => new HfKgwAccumulator(this, options ?? DetectionOptions.Default);
 
     /// <inheritdoc />
-    public override HfKgwAccumulator ReadAccumulator(Stream source, DetectionOptions? options = null) => HfKgwAccumulator.ReadFrom(source, this, options);
+    public override WatermarkAccumulator ReadAccumulator(Stream source, DetectionOptions? options = null) => HfKgwAccumulator.ReadFrom(source, this, options);
 
     /// <inheritdoc />
     /// <remarks>

@@ -27,7 +27,7 @@ namespace Distill.Interop;
 /// context is not stored: appending after a read starts a new document. Not thread-safe.
 /// </para>
 /// </remarks>
-public sealed class VllmGumbelAccumulator : WatermarkAccumulator
+internal sealed class VllmGumbelAccumulator : WatermarkAccumulator
 {
     private static readonly byte[] s_magic = Encoding.ASCII.GetBytes("DSTLVLM1");
     private readonly VllmGumbelScheme _scheme;

@@ -190,10 +190,10 @@ public sealed class VllmGumbelScheme : WatermarkScheme
     }
 
     /// <inheritdoc />
-    public override VllmGumbelAccumulator CreateAccumulator(DetectionOptions? options = null) => new(this, options ?? DetectionOptions.Default);
+    public override WatermarkAccumulator CreateAccumulator(DetectionOptions? options = null) => new VllmGumbelAccumulator(this, options ?? DetectionOptions.Default);
 
     /// <inheritdoc />
-    public override VllmGumbelAccumulator ReadAccumulator(Stream source, DetectionOptions? options = null) => VllmGumbelAccumulator.ReadFrom(source, this, options);
+    public override WatermarkAccumulator ReadAccumulator(Stream source, DetectionOptions? options = null) => VllmGumbelAccumulator.ReadFrom(source, this, options);
 
     /// <inheritdoc />
     /// <remarks>
