@@ -129,7 +129,7 @@ public sealed class ExpEditScheme : WatermarkScheme
     /// <returns>The token id: argmax over the finite logits of xi[v]^(1/p_v); -1 when every logit is masked.</returns>
     /// <exception cref="ArgumentException"><paramref name="logits"/> has the wrong length or contains NaN or positive infinity.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="keyPosition"/> is out of range.</exception>
-    public int ChooseToken(ReadOnlySpan<float> logits, int keyPosition)
+    internal int ChooseToken(ReadOnlySpan<float> logits, int keyPosition)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(keyPosition);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(keyPosition, Options.KeyLength);
@@ -142,7 +142,7 @@ public sealed class ExpEditScheme : WatermarkScheme
     /// <param name="token">The token v.</param>
     /// <returns>xi_j[v] as specified in <c>docs/schemes/exp-edit.md</c>.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
-    public double KeyUniform(int keyPosition, int token)
+    internal double KeyUniform(int keyPosition, int token)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(keyPosition);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(keyPosition, Options.KeyLength);

@@ -78,7 +78,7 @@ public sealed record FingerprintOptions
     }
 
     /// <summary>Gets the codeword length: <see cref="IdentityBits"/> + <see cref="TardosLength"/>.</summary>
-    public int Positions => IdentityBits + TardosLength;
+    internal int Positions => IdentityBits + TardosLength;
 
     internal void AppendHash(XxHash64 hash)
     {

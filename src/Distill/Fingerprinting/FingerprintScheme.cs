@@ -193,7 +193,7 @@ public sealed class FingerprintScheme : WatermarkScheme
     /// <param name="position">The position, below <see cref="FingerprintOptions.Positions"/> (identity positions first).</param>
     /// <returns>The bit.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="position"/> is out of range.</exception>
-    public bool CodewordBit(TenantId tenant, int position)
+    internal bool CodewordBit(TenantId tenant, int position)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(position);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(position, Options.Positions);

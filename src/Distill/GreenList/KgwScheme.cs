@@ -197,7 +197,7 @@ public sealed class KgwScheme : WatermarkScheme, IGreenListScoring, IPairSeeds
     /// <returns><see langword="true"/> when the token is in the green list of its context.</returns>
     /// <exception cref="ArgumentException"><paramref name="context"/> is shorter than the prefix length.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary.</exception>
-    public bool IsGreen(ReadOnlySpan<int> context, int token)
+    internal bool IsGreen(ReadOnlySpan<int> context, int token)
     {
         if (context.Length < PrefixLength)
         {
@@ -229,7 +229,7 @@ public sealed class KgwScheme : WatermarkScheme, IGreenListScoring, IPairSeeds
     /// <returns>The same result <see cref="Detect"/> returns.</returns>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too short; nothing is written.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary; nothing is written.</exception>
-    public DetectionResult ScoreTokens(ReadOnlySpan<int> tokens, Span<TokenScore> destination, DetectionOptions? options = null)
+    internal DetectionResult ScoreTokens(ReadOnlySpan<int> tokens, Span<TokenScore> destination, DetectionOptions? options = null)
     {
         options ??= DetectionOptions.Default;
         if (destination.Length < tokens.Length)

@@ -170,7 +170,7 @@ public sealed class GumbelScheme : WatermarkScheme
     /// <returns>The same result <see cref="Detect"/> returns.</returns>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too short; nothing is written.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A token id or the variant is out of range; nothing is written.</exception>
-    public DetectionResult ScoreTokens(ReadOnlySpan<int> tokens, Span<double> destination, DetectionOptions? options = null, int variant = 0)
+    internal DetectionResult ScoreTokens(ReadOnlySpan<int> tokens, Span<double> destination, DetectionOptions? options = null, int variant = 0)
     {
         options ??= DetectionOptions.Default;
         if (destination.Length < tokens.Length)

@@ -62,7 +62,7 @@ public sealed class SynthIdScheme : WatermarkScheme
     public override SchemeDescriptor Descriptor { get; }
 
     /// <summary>Gets the weighted detector's layer weights: <c>linspace(10, 1, depth)</c> scaled to sum to the depth (a copy).</summary>
-    public double[] LayerWeights => (double[])_weights.Clone();
+    internal double[] LayerWeights => (double[])_weights.Clone();
 
     internal int Depth { get; }
 
@@ -125,7 +125,7 @@ public sealed class SynthIdScheme : WatermarkScheme
     /// <returns>The g-word masked to the low <see cref="SynthIdOptions.Depth"/> bits.</returns>
     /// <exception cref="ArgumentException"><paramref name="context"/> is shorter than the context width.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary.</exception>
-    public ulong GValues(ReadOnlySpan<int> context, int token)
+    internal ulong GValues(ReadOnlySpan<int> context, int token)
     {
         int width = Options.ContextWidth;
         if (context.Length < width)

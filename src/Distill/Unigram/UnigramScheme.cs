@@ -163,7 +163,7 @@ public sealed class UnigramScheme : WatermarkScheme, IGreenListScoring, IPairSee
     /// <param name="token">The token id.</param>
     /// <returns><see langword="true"/> when the token is green.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The token id is outside the vocabulary.</exception>
-    public bool IsGreen(int token)
+    internal bool IsGreen(int token)
     {
         LogitsGuard.ValidateToken(token, VocabularySize, nameof(token));
         return PrfV1.GreenValue(Seed, token) < Threshold;
@@ -183,7 +183,7 @@ public sealed class UnigramScheme : WatermarkScheme, IGreenListScoring, IPairSee
     /// <returns>The same result <see cref="Detect"/> returns.</returns>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too short; nothing is written.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary; nothing is written.</exception>
-    public DetectionResult ScoreTokens(ReadOnlySpan<int> tokens, Span<TokenScore> destination, DetectionOptions? options = null)
+    internal DetectionResult ScoreTokens(ReadOnlySpan<int> tokens, Span<TokenScore> destination, DetectionOptions? options = null)
     {
         if (destination.Length < tokens.Length)
         {

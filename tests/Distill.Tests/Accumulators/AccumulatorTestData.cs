@@ -36,7 +36,7 @@ internal static class AccumulatorTestData
 
     public static GreenListAccumulator Accumulate(KgwScheme scheme, DetectionOptions options, IEnumerable<int[]> documents)
     {
-        GreenListAccumulator accumulator = scheme.CreateAccumulator(options);
+        GreenListAccumulator accumulator = (GreenListAccumulator)scheme.CreateAccumulator(options);
         foreach (int[] document in documents)
         {
             accumulator.Append(document);

@@ -57,10 +57,10 @@ public class GreenListAccumulatorPropertyTests
         List<int[]> documents = groups[0];
 
         GreenListAccumulator one = Accumulate(scheme, options, documents);
-        GreenListAccumulator merged = scheme.CreateAccumulator(options);
+        GreenListAccumulator merged = (GreenListAccumulator)scheme.CreateAccumulator(options);
         foreach (int[] document in documents)
         {
-            GreenListAccumulator single = scheme.CreateAccumulator(options);
+            GreenListAccumulator single = (GreenListAccumulator)scheme.CreateAccumulator(options);
             single.Append(document);
             merged.Merge(single);
         }
@@ -87,16 +87,16 @@ public class GreenListAccumulatorPropertyTests
 
         AccumulatorState expected = State(scheme.Detect(document, options));
 
-        GreenListAccumulator whole = scheme.CreateAccumulator(options);
+        GreenListAccumulator whole = (GreenListAccumulator)scheme.CreateAccumulator(options);
         whole.Append(document);
 
-        GreenListAccumulator oneByOne = scheme.CreateAccumulator(options);
+        GreenListAccumulator oneByOne = (GreenListAccumulator)scheme.CreateAccumulator(options);
         foreach (int token in document)
         {
             oneByOne.Append(token);
         }
 
-        GreenListAccumulator chunked = scheme.CreateAccumulator(options);
+        GreenListAccumulator chunked = (GreenListAccumulator)scheme.CreateAccumulator(options);
         for (int i = 0; i < document.Length;)
         {
             int length = Math.Min(random.Next(0, 9), document.Length - i);

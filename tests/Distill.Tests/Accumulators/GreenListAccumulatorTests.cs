@@ -218,7 +218,7 @@ public class GreenListAccumulatorTests
     [Fact]
     public void Merge_with_null_throws()
     {
-        GreenListAccumulator accumulator = Scheme(12, selfHash: true).CreateAccumulator();
+        GreenListAccumulator accumulator = (GreenListAccumulator)Scheme(12, selfHash: true).CreateAccumulator();
         Assert.Equal("other", Assert.Throws<ArgumentNullException>(() => accumulator.Merge(null!)).ParamName);
     }
 
@@ -231,7 +231,7 @@ public class GreenListAccumulatorTests
         GreenListAccumulator accumulator = Filled(scheme, deduplicate);
         Assert.True(accumulator.ScoredTokens > 0);
         accumulator.Reset();
-        Assert.Equal(State(scheme.CreateAccumulator(Options(deduplicate))), State(accumulator));
+        Assert.Equal(State((GreenListAccumulator)scheme.CreateAccumulator(Options(deduplicate))), State(accumulator));
 
         // Reset also ends the open document and forgets the scored pairs.
         int[] document = [1, 2, 3, 4, 5, 6, 7, 1, 2, 3, 4, 5, 6, 7];

@@ -108,7 +108,7 @@ public class DetectionBadInputTests
                 int[] earlier = TestData.RandomTokens(new Random(index), 30, VocabularySize);
                 int[] later = TestData.RandomTokens(new Random(index + 1), 30, VocabularySize);
 
-                GreenListAccumulator accumulator = scheme.CreateAccumulator(options);
+                GreenListAccumulator accumulator = (GreenListAccumulator)scheme.CreateAccumulator(options);
                 accumulator.Append(earlier);
                 byte[] before = Bytes(accumulator);
                 long tokens = accumulator.TokenCount, scored = accumulator.ScoredTokens, green = accumulator.GreenTokens;
@@ -125,7 +125,7 @@ public class DetectionBadInputTests
                 Assert.Equal(before, Bytes(accumulator));
 
                 // Not even the open document's context moved: continuing equals never having failed.
-                GreenListAccumulator clean = scheme.CreateAccumulator(options);
+                GreenListAccumulator clean = (GreenListAccumulator)scheme.CreateAccumulator(options);
                 clean.Append(earlier);
                 clean.Append(later);
                 accumulator.Append(later);

@@ -35,7 +35,7 @@ public class GumbelAccumulatorTests
 
     private static GumbelAccumulator Filled(GumbelScheme scheme, IEnumerable<int[]> documents, bool deduplicate)
     {
-        GumbelAccumulator accumulator = scheme.CreateAccumulator(new DetectionOptions { Deduplicate = deduplicate });
+        GumbelAccumulator accumulator = (GumbelAccumulator)scheme.CreateAccumulator(new DetectionOptions { Deduplicate = deduplicate });
         foreach (int[] document in documents)
         {
             // Split appends continue the document.
@@ -64,7 +64,7 @@ public class GumbelAccumulatorTests
         return stream.ToArray();
     }
 
-    private static GumbelAccumulator Read(byte[] bytes, GumbelScheme scheme) => scheme.ReadAccumulator(new MemoryStream(bytes));
+    private static GumbelAccumulator Read(byte[] bytes, GumbelScheme scheme) => (GumbelAccumulator)scheme.ReadAccumulator(new MemoryStream(bytes));
 
     [Theory]
     [InlineData(true, 1)]
@@ -165,7 +165,7 @@ public class GumbelAccumulatorTests
     public void Accumulators_of_other_settings_do_not_merge()
     {
         GumbelScheme scheme = GumbelTestData.Scheme(26);
-        GumbelAccumulator a = scheme.CreateAccumulator();
+        GumbelAccumulator a = (GumbelAccumulator)scheme.CreateAccumulator();
         Assert.Throws<ArgumentException>(() => a.Merge(a));
         Assert.Throws<ArgumentException>(() => a.Merge(scheme.CreateAccumulator(new DetectionOptions { Deduplicate = false })));
         Assert.Throws<DescriptorMismatchException>(() => a.Merge(GumbelTestData.Scheme(27).CreateAccumulator()));

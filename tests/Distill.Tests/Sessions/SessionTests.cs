@@ -181,7 +181,7 @@ public class SessionTests
         DetectionResult detected = scheme.Detect(tokens.ToArray());
         var scores = new TokenScore[tokens.Count];
         DetectionResult scored = scheme.ScoreTokens(tokens.ToArray(), scores);
-        GreenListAccumulator accumulator = scheme.CreateAccumulator();
+        GreenListAccumulator accumulator = (GreenListAccumulator)scheme.CreateAccumulator();
         accumulator.Append(tokens.ToArray());
         Assert.True(detected.IsSignificant(1e-6), detected.ToString());
         return string.Join(

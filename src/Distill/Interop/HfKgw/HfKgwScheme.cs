@@ -48,7 +48,7 @@ public sealed class HfKgwScheme : WatermarkScheme, Reference.IPairSeeds
     public const int Version = 1;
 
     /// <summary>The pseudo-random function version: the torch CPU generator (MT19937 and its <c>randperm</c>).</summary>
-    public const int PrfVersion = 1;
+    internal const int PrfVersion = 1;
 
     /// <summary>The reference detector's z threshold: watermarked when z &gt; 3.</summary>
     public const double ReferenceZThreshold = 3.0;
@@ -117,7 +117,7 @@ public sealed class HfKgwScheme : WatermarkScheme, Reference.IPairSeeds
     public override SchemeDescriptor Descriptor { get; }
 
     /// <summary>Gets the green list size, <c>(int)(V * gamma)</c> as in the reference.</summary>
-    public int GreenListSize { get; }
+    internal int GreenListSize { get; }
 
     /// <summary>Gets the exact probability that a token is green under the null: <see cref="GreenListSize"/> / V.</summary>
     public double EffectiveGamma { get; }
@@ -253,7 +253,7 @@ public sealed class HfKgwScheme : WatermarkScheme, Reference.IPairSeeds
     /// <returns>The same result <see cref="Detect"/> returns.</returns>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too short; nothing is written.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary; nothing is written.</exception>
-    public DetectionResult ScoreTokens(ReadOnlySpan<int> tokens, Span<TokenScore> destination, DetectionOptions? options = null)
+    internal DetectionResult ScoreTokens(ReadOnlySpan<int> tokens, Span<TokenScore> destination, DetectionOptions? options = null)
     {
         options ??= DetectionOptions.Default;
         if (destination.Length < tokens.Length)

@@ -60,7 +60,7 @@ public sealed class HfSynthIdScheme : WatermarkScheme
     public const int Version = 1;
 
     /// <summary>The PRF version recorded in descriptors (the reference's hash, version 1).</summary>
-    public const int PrfVersion = 1;
+    internal const int PrfVersion = 1;
 
     internal const ulong Multiplier = 6364136223846793005UL;
 
@@ -105,7 +105,7 @@ public sealed class HfSynthIdScheme : WatermarkScheme
     public int Depth => _keys.Length;
 
     /// <summary>Gets the reference's layer weights, <c>linspace(10, 1, depth)</c> scaled to sum to the depth (a copy).</summary>
-    public double[] LayerWeights => (double[])_weights.Clone();
+    internal double[] LayerWeights => (double[])_weights.Clone();
 
     internal ReadOnlySpan<long> Keys => _keys;
 
@@ -189,7 +189,7 @@ public sealed class HfSynthIdScheme : WatermarkScheme
     /// <summary>The reference's hash of a context (start 1, then each token): <c>accumulate_hash(ones, context)</c>.</summary>
     /// <param name="context">The n - 1 context tokens, oldest first (zeros before the first generated token).</param>
     /// <returns>The hash as a signed 64-bit integer, as torch holds it.</returns>
-    public static long ContextHash(ReadOnlySpan<int> context)
+    internal static long ContextHash(ReadOnlySpan<int> context)
     {
         unchecked
         {
@@ -209,7 +209,7 @@ public sealed class HfSynthIdScheme : WatermarkScheme
     /// <param name="depth">The layer, 0 .. <see cref="Depth"/> - 1.</param>
     /// <returns>0 or 1.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The token or the layer is out of range.</exception>
-    public int GValue(long contextHash, int token, int depth)
+    internal int GValue(long contextHash, int token, int depth)
     {
         LogitsGuard.ValidateToken(token, VocabularySize, nameof(token));
         ArgumentOutOfRangeException.ThrowIfNegative(depth);

@@ -48,7 +48,7 @@ public sealed class VllmGumbelScheme : WatermarkScheme
     public const int Version = 1;
 
     /// <summary>The PRF version: vLLM's <c>philox4x32-10-v1</c>.</summary>
-    public const int PrfVersion = 1;
+    internal const int PrfVersion = 1;
 
     /// <summary>vLLM's verdict threshold on its p-value.</summary>
     public const double ReferenceThreshold = 0.01;

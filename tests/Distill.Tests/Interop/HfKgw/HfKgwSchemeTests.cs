@@ -393,7 +393,7 @@ public sealed class HfKgwSchemeTests
             int[] tokens = TestData.RandomTokens(random, 400, 500);
             var scores = new TokenScore[tokens.Length];
             DetectionResult once = scheme.ScoreTokens(tokens, scores);
-            HfKgwAccumulator accumulator = scheme.CreateAccumulator();
+            HfKgwAccumulator accumulator = (HfKgwAccumulator)scheme.CreateAccumulator();
             int at = 0;
             foreach (int chunk in new[] { 1, 3, 70, 2, 64, 65, 1, 100 })
             {
@@ -410,7 +410,7 @@ public sealed class HfKgwSchemeTests
 
             using var buffer = new MemoryStream();
             accumulator.WriteTo(buffer);
-            HfKgwAccumulator read = scheme.ReadAccumulator(new MemoryStream(buffer.ToArray()));
+            HfKgwAccumulator read = (HfKgwAccumulator)scheme.ReadAccumulator(new MemoryStream(buffer.ToArray()));
             Assert.Equal(streamed.Log10PValue, read.GetResult().Log10PValue);
         }
     }
@@ -419,7 +419,7 @@ public sealed class HfKgwSchemeTests
     public void A_stored_pair_with_the_wrong_green_bit_is_refused()
     {
         HfKgwScheme scheme = HfKgwScheme.FromHashingKey(ReferenceKey, null, 500);
-        HfKgwAccumulator accumulator = scheme.CreateAccumulator();
+        HfKgwAccumulator accumulator = (HfKgwAccumulator)scheme.CreateAccumulator();
         accumulator.Append(TestData.RandomTokens(new Random(3), 50, 500));
         using var buffer = new MemoryStream();
         accumulator.WriteTo(buffer);
