@@ -38,7 +38,7 @@ public class GumbelChoiceBenchmarks
         _logits = BenchmarkInputs.NormalLogits(VocabularySize);
         _work = new float[VocabularySize];
         var scheme = GumbelScheme.Create(BenchmarkInputs.Key(), GumbelOptions.Default, VocabularySize);
-        _session = scheme.CreateSession(BenchmarkInputs.Prompt(VocabularySize));
+        _session = (GumbelSession)scheme.CreateSession(BenchmarkInputs.Prompt(VocabularySize));
         _seed = 0x0123456789ABCDEFUL;
     }
 

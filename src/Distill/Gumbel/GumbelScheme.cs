@@ -128,7 +128,7 @@ public sealed class GumbelScheme : WatermarkScheme
     /// With more than one variant, the session draws its variant uniformly from a cryptographic random
     /// number generator, and draws again at each <see cref="WatermarkSession.Reset(ReadOnlySpan{int})"/>.
     /// </remarks>
-    public override GumbelSession CreateSession(ReadOnlySpan<int> prompt)
+    public override WatermarkSession CreateSession(ReadOnlySpan<int> prompt)
     {
         var session = new GumbelSession(this, variant: -1);
         session.Reset(prompt);
@@ -140,7 +140,7 @@ public sealed class GumbelScheme : WatermarkScheme
     /// <param name="variant">The variant, from 0 to <see cref="GumbelOptions.Variants"/> - 1.</param>
     /// <returns>A new session; not thread-safe.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="variant"/> is out of range, or a prompt token is outside the vocabulary.</exception>
-    public GumbelSession CreateSession(ReadOnlySpan<int> prompt, int variant)
+    public WatermarkSession CreateSession(ReadOnlySpan<int> prompt, int variant)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(variant);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(variant, Variants);

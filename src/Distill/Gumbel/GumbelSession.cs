@@ -24,7 +24,7 @@ namespace Distill.Gumbel;
 /// (rarely) when a request has more distinct contexts than it holds. Not thread-safe.
 /// </para>
 /// </remarks>
-public sealed class GumbelSession : WatermarkSession
+internal sealed class GumbelSession : WatermarkSession
 {
     private readonly GumbelScheme _scheme;
     private readonly bool _fixedVariant;

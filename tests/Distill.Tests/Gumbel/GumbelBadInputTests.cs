@@ -11,7 +11,7 @@ public class GumbelBadInputTests
     public void Bad_logits_are_refused_and_nothing_changes(float bad)
     {
         GumbelScheme scheme = GumbelTestData.Scheme(1, vocabularySize: 100);
-        GumbelSession session = scheme.CreateSession([1, 2, 3, 4]);
+        GumbelSession session = (GumbelSession)scheme.CreateSession([1, 2, 3, 4]);
         float[] logits = GumbelTestData.NormalLogits(new Random(1), 100, 1.0);
         logits[57] = bad;
         float[] copy = (float[])logits.Clone();
@@ -24,7 +24,7 @@ public class GumbelBadInputTests
     public void Wrong_lengths_and_all_masked_logits_are_refused()
     {
         GumbelScheme scheme = GumbelTestData.Scheme(1, vocabularySize: 100);
-        GumbelSession session = scheme.CreateSession([1, 2, 3, 4]);
+        GumbelSession session = (GumbelSession)scheme.CreateSession([1, 2, 3, 4]);
         Assert.Throws<ArgumentException>(() => session.ProcessLogits(new float[99]));
         Assert.Throws<ArgumentException>(() => session.ProcessLogits(new float[101]));
         var masked = new float[100];
@@ -37,7 +37,7 @@ public class GumbelBadInputTests
     public void Out_of_range_tokens_are_refused()
     {
         GumbelScheme scheme = GumbelTestData.Scheme(1, vocabularySize: 100);
-        GumbelSession session = scheme.CreateSession([1, 2, 3, 4]);
+        GumbelSession session = (GumbelSession)scheme.CreateSession([1, 2, 3, 4]);
         Assert.Throws<ArgumentOutOfRangeException>(() => session.Accept(100));
         Assert.Throws<ArgumentOutOfRangeException>(() => session.Accept(-1));
         Assert.Equal(4, session.Position);

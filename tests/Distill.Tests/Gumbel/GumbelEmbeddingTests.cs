@@ -13,8 +13,8 @@ public class GumbelEmbeddingTests(ITestOutputHelper output)
     {
         GumbelScheme scheme = GumbelTestData.Scheme(1);
         var random = new Random(5);
-        GumbelSession a = scheme.CreateSession([1, 2, 3, 4]);
-        GumbelSession b = scheme.CreateSession([1, 2, 3, 4]);
+        GumbelSession a = (GumbelSession)scheme.CreateSession([1, 2, 3, 4]);
+        GumbelSession b = (GumbelSession)scheme.CreateSession([1, 2, 3, 4]);
         for (int step = 0; step < 50; step++)
         {
             float[] logits = GumbelTestData.NormalLogits(random, scheme.VocabularySize, 2.0);
@@ -40,7 +40,7 @@ public class GumbelEmbeddingTests(ITestOutputHelper output)
     {
         GumbelScheme scheme = GumbelTestData.Scheme(2, vocabularySize: 64);
         var random = new Random(9);
-        GumbelSession session = scheme.CreateSession([5, 6, 7, 8]);
+        GumbelSession session = (GumbelSession)scheme.CreateSession([5, 6, 7, 8]);
         for (int step = 0; step < 400; step++)
         {
             float[] logits = GumbelTestData.NormalLogits(random, 64, 1.0);
@@ -67,7 +67,7 @@ public class GumbelEmbeddingTests(ITestOutputHelper output)
         GumbelScheme scheme = GumbelTestData.Scheme(3, contextWidth: 2);
         var random = new Random(1);
         float[] logits = GumbelTestData.NormalLogits(random, scheme.VocabularySize, 2.0);
-        GumbelSession session = scheme.CreateSession([7]);
+        GumbelSession session = (GumbelSession)scheme.CreateSession([7]);
         Assert.Equal(-1, session.ChooseToken(logits));
         session.Accept(9);
 
@@ -102,7 +102,7 @@ public class GumbelEmbeddingTests(ITestOutputHelper output)
         for (int i = 0; i < Draws; i++)
         {
             var scheme = GumbelScheme.Create(TestData.KeyFor(100_000 + i), null, logits.Length);
-            counts[scheme.CreateSession(prompt).ChooseToken(logits)]++;
+            counts[((GumbelSession)scheme.CreateSession(prompt)).ChooseToken(logits)]++;
         }
 
         Assert.Equal(0, counts[6]);
@@ -132,7 +132,7 @@ public class GumbelEmbeddingTests(ITestOutputHelper output)
         var random = new Random(3);
         float[][] steps = Enumerable.Range(0, 16).Select(_ => GumbelTestData.NormalLogits(random, 4096, 2.0)).ToArray();
         var logits = new float[4096];
-        GumbelSession session = scheme.CreateSession([1, 2, 3, 4]);
+        GumbelSession session = (GumbelSession)scheme.CreateSession([1, 2, 3, 4]);
         void Run()
         {
             session.Reset([1, 2, 3, 4]);

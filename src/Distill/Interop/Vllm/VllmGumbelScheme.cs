@@ -123,7 +123,7 @@ public sealed class VllmGumbelScheme : WatermarkScheme
 
     /// <inheritdoc />
     /// <remarks>The prompt is not part of vLLM's context; the dual-key routing draws from a seed taken from the operating system's random number generator.</remarks>
-    public override VllmGumbelSession CreateSession(ReadOnlySpan<int> prompt)
+    public override WatermarkSession CreateSession(ReadOnlySpan<int> prompt)
     {
         var session = new VllmGumbelSession(this, routingSeed: null);
         session.Reset(prompt);
@@ -135,7 +135,7 @@ public sealed class VllmGumbelScheme : WatermarkScheme
     /// <param name="routingSeed">The seed of the per-step key choice (ignored for one key).</param>
     /// <returns>A new session; not thread-safe.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A prompt token is outside the vocabulary.</exception>
-    public VllmGumbelSession CreateSession(ReadOnlySpan<int> prompt, int routingSeed)
+    public WatermarkSession CreateSession(ReadOnlySpan<int> prompt, int routingSeed)
     {
         var session = new VllmGumbelSession(this, routingSeed);
         session.Reset(prompt);

@@ -27,7 +27,7 @@ namespace Distill.Interop;
 /// </para>
 /// <para>Allocation per token: none once the look-back table has grown to the response's size. Not thread-safe.</para>
 /// </remarks>
-public sealed class VllmGumbelSession : WatermarkSession
+internal sealed class VllmGumbelSession : WatermarkSession
 {
     private readonly VllmGumbelScheme _scheme;
     private readonly int? _routingSeed;

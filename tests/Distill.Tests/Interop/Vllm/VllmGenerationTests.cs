@@ -37,7 +37,7 @@ public sealed class VllmGenerationTests
             int width = s.GetProperty("context_width").GetInt32();
             bool dual = s.GetProperty("algorithm").GetString() == "dual_key_gumbel";
             double alpha = dual ? s.GetProperty("alpha").GetDouble() : 0;
-            VllmGumbelSession session = VllmDetectionTests.Scheme(key, width, alpha, vocabulary).CreateSession([1, 2, 3]);
+            VllmGumbelSession session = (VllmGumbelSession)VllmDetectionTests.Scheme(key, width, alpha, vocabulary).CreateSession([1, 2, 3]);
             string routing = dual ? s.GetProperty("routing").GetString()! : string.Empty;
             ulong seed = s.GetProperty("logit_seed").GetUInt64();
             double scale = s.GetProperty("scale").GetDouble(), power = s.GetProperty("power").GetDouble();

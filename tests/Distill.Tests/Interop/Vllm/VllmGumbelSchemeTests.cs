@@ -109,7 +109,7 @@ public sealed class VllmGumbelSchemeTests
 
         var scheme = VllmGumbelScheme.Create(WatermarkKey.FromIntegers([11]), VllmOptions.DualKeyDefault with { Alpha = alpha }, 64);
         Assert.Equal(alpha, scheme.Options.Alpha);
-        VllmGumbelSession session = scheme.CreateSession([1, 2], routingSeed: 3);
+        VllmGumbelSession session = (VllmGumbelSession)scheme.CreateSession([1, 2], routingSeed: 3);
         var random = new Random(4);
         var logits = new float[64];
         var tokens = new int[120];
@@ -185,7 +185,7 @@ public sealed class VllmGumbelSchemeTests
         const int vocabulary = 64;
         var logits = new float[vocabulary];
         VllmGumbelScheme scheme = VllmGumbelScheme.Create(WatermarkKey.FromIntegers([42]), new VllmOptions { ContextWidth = 1, LookBack = 3 }, vocabulary);
-        VllmGumbelSession session = scheme.CreateSession([]);
+        VllmGumbelSession session = (VllmGumbelSession)scheme.CreateSession([]);
         Assert.True(session.ChooseToken(logits) >= 0); // context: padding
         session.Accept(5);                              // context 5 now current; padding used once
         session.Accept(6);
@@ -214,7 +214,7 @@ public sealed class VllmGumbelSchemeTests
         var prf = new VllmPrf(15726070495360670683, 4);
         var state = prf.Absorb((ReadOnlySpan<uint>)[uint.MaxValue, uint.MaxValue, uint.MaxValue, uint.MaxValue]);
         int expected = NaiveChoice(logits, t => prf.LegacyWord(state, (uint)t));
-        Assert.Equal(expected, legacy.CreateSession([]).ChooseToken(logits));
+        Assert.Equal(expected, ((VllmGumbelSession)legacy.CreateSession([])).ChooseToken(logits));
         Assert.NotEqual(legacy.Descriptor.Hash, VllmGumbelScheme.Create(key, VllmOptions.Default, vocabulary).Descriptor.Hash);
     }
 
