@@ -17,7 +17,7 @@ namespace Distill.Tokenizers;
 /// </para>
 /// <para>Instances are immutable and thread-safe.</para>
 /// </remarks>
-public sealed class NormalizedText
+internal sealed class NormalizedText
 {
     // Per normalized char: the original span [_starts[i], _ends[i]). Both null when Text == Original.
     private readonly int[]? _starts;

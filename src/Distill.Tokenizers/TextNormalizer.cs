@@ -42,7 +42,7 @@ namespace Distill.Tokenizers;
 /// </para>
 /// <para>All members are thread-safe.</para>
 /// </remarks>
-public static class TextNormalizer
+internal static class TextNormalizer
 {
     private const char ReplacementCharacter = '\uFFFD';
 

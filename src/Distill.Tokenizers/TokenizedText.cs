@@ -31,7 +31,7 @@ public sealed class TokenizedText
     }
 
     /// <summary>Gets the normalized text with its map back to the original text.</summary>
-    public NormalizedText Normalized { get; }
+    internal NormalizedText Normalized { get; }
 
     /// <summary>Gets the normalized text that was tokenized.</summary>
     public string Text => Normalized.Text;

@@ -72,7 +72,7 @@ internal abstract class ContextAccumulator<TCounts> : WatermarkAccumulator
     /// digits of the descriptor hash, the payload, then the XxHash64 (little-endian) of all that.
     /// </summary>
     /// <param name="destination">The stream to write to.</param>
-    protected sealed override void WriteToCore(Stream destination)
+    private protected sealed override void WriteToCore(Stream destination)
     {
         using var buffer = new MemoryStream();
         using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))

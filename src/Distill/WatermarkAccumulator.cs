@@ -22,14 +22,14 @@ namespace Distill;
 /// <para>
 /// The public methods check their arguments once, here (token ids against the descriptor's
 /// vocabulary; for a merge the type, descriptor and deduplication setting), and only then call the
-/// protected <c>*Core</c> methods a scheme overrides: bad input throws and changes nothing.
+/// <c>private protected</c> <c>*Core</c> methods a scheme overrides: bad input throws and changes nothing.
 /// </para>
 /// <para>Not thread-safe: use one accumulator per thread and merge.</para>
 /// </remarks>
 public abstract class WatermarkAccumulator
 {
     /// <summary>Initializes the base class.</summary>
-    protected WatermarkAccumulator()
+    private protected WatermarkAccumulator()
     {
     }
 
@@ -111,20 +111,20 @@ public abstract class WatermarkAccumulator
 
     /// <summary>When overridden, appends tokens to the open document.</summary>
     /// <param name="tokens">The next token ids, already checked to be in the vocabulary.</param>
-    protected abstract void AppendCore(ReadOnlySpan<int> tokens);
+    private protected abstract void AppendCore(ReadOnlySpan<int> tokens);
 
     /// <summary>When overridden, appends one token to the open document; by default, a span of one.</summary>
     /// <param name="token">The next token id, already checked to be in the vocabulary.</param>
-    protected virtual void AppendCore(int token) => AppendCore([token]);
+    private protected virtual void AppendCore(int token) => AppendCore([token]);
 
     /// <summary>When overridden, adds everything <paramref name="other"/> has scored to this accumulator.</summary>
     /// <param name="other">
     /// Another accumulator of this accumulator's own type, descriptor and deduplication setting (already
     /// checked). A check the override adds must throw before it changes anything.
     /// </param>
-    protected abstract void MergeCore(WatermarkAccumulator other);
+    private protected abstract void MergeCore(WatermarkAccumulator other);
 
     /// <summary>When overridden, writes the accumulator's state.</summary>
     /// <param name="destination">The stream to write to (not <see langword="null"/>).</param>
-    protected abstract void WriteToCore(Stream destination);
+    private protected abstract void WriteToCore(Stream destination);
 }

@@ -24,7 +24,7 @@ public sealed class WatermarkKey : IEquatable<WatermarkKey>
     public const int SizeInBytes = 32;
 
     /// <summary>The largest number of 64-bit words an integer key may have (SynthID-Text takes one per tournament layer; transformers allows any number).</summary>
-    public const int MaxIntegerKeyWords = 1024;
+    internal const int MaxIntegerKeyWords = 1024;
 
     private static readonly byte[] s_keyIdLabel = Encoding.ASCII.GetBytes("distill/key-id/v1");
     private static readonly byte[] s_integerKeyLabel = Encoding.ASCII.GetBytes("distill/integer-key/v1");

@@ -20,15 +20,21 @@ namespace Distill;
 /// </para>
 /// <para>
 /// The public methods check their arguments and apply the default options once, here, then call the
-/// protected <c>*Core</c> methods a scheme overrides (the pattern of System.IO.Hashing): a scheme never
+/// <c>*Core</c> methods a scheme overrides (the pattern of System.IO.Hashing): a scheme never
 /// sees a token outside its vocabulary or a <see langword="null"/> options record.
+/// </para>
+/// <para>
+/// The schemes are a closed set: the base classes' constructors and <c>*Core</c> methods are
+/// <c>private protected</c>, because a scheme is only usable where its descriptor can be hashed,
+/// loaded from a profile and named by the internal scheme registry (see docs/architecture.md). A new
+/// scheme is one folder in this assembly plus one registry entry.
 /// </para>
 /// <para>Instances are immutable and may be shared by every thread; sessions and accumulators are not.</para>
 /// </remarks>
 public abstract class WatermarkScheme
 {
     /// <summary>Initializes the base class.</summary>
-    protected WatermarkScheme()
+    private protected WatermarkScheme()
     {
     }
 
@@ -109,30 +115,30 @@ public abstract class WatermarkScheme
     /// <summary>When overridden, creates a session whose context starts with <paramref name="prompt"/>.</summary>
     /// <param name="prompt">The prompt's token ids, already checked to be in the vocabulary.</param>
     /// <returns>A new session.</returns>
-    protected abstract WatermarkSession CreateSessionCore(ReadOnlySpan<int> prompt);
+    private protected abstract WatermarkSession CreateSessionCore(ReadOnlySpan<int> prompt);
 
     /// <summary>When overridden, tests one token stream (one document) for this key.</summary>
     /// <param name="tokens">The token ids, already checked to be in the vocabulary.</param>
     /// <param name="options">The detection options (the defaults already applied).</param>
     /// <returns>The counts, the score and the p-value.</returns>
-    protected abstract DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options);
+    private protected abstract DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options);
 
     /// <summary>When overridden, creates an empty accumulator.</summary>
     /// <param name="options">The detection options (the defaults already applied).</param>
     /// <returns>An empty accumulator.</returns>
-    protected abstract WatermarkAccumulator CreateAccumulatorCore(DetectionOptions options);
+    private protected abstract WatermarkAccumulator CreateAccumulatorCore(DetectionOptions options);
 
     /// <summary>When overridden, reads an accumulator that this scheme's accumulators wrote.</summary>
     /// <param name="source">The stream to read from (not <see langword="null"/>).</param>
     /// <param name="options">Options for the result (the defaults already applied).</param>
     /// <returns>The accumulator.</returns>
-    protected abstract WatermarkAccumulator ReadAccumulatorCore(Stream source, DetectionOptions options);
+    private protected abstract WatermarkAccumulator ReadAccumulatorCore(Stream source, DetectionOptions options);
 
     /// <summary>When overridden, finds watermarked spans inside a token stream.</summary>
     /// <param name="tokens">The token ids, already checked to be in the vocabulary.</param>
     /// <param name="options">The localization options (the defaults already applied).</param>
     /// <returns>The significant spans, most significant first.</returns>
-    protected abstract LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options);
+    private protected abstract LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options);
 
     /// <summary>The scheme's per-token scorer for the radioactivity tests, or <see langword="null"/> when it has none.</summary>
     internal virtual Radioactivity.RadioactivityScorer? CreateRadioactivityScorer() => null;

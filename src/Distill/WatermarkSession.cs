@@ -20,7 +20,7 @@ namespace Distill;
 /// infinity.
 /// </para>
 /// <para>
-/// The public methods validate their arguments once, here, and only then call the protected
+/// The public methods validate their arguments once, here, and only then call the private protected
 /// <see cref="ProcessLogitsCore"/>, <see cref="AcceptCore"/> and <see cref="ResetCore"/>, which a
 /// scheme overrides: bad input throws before a scheme sees it, so it changes nothing (neither the
 /// logits nor the session's state).
@@ -29,7 +29,7 @@ namespace Distill;
 public abstract class WatermarkSession
 {
     /// <summary>Initializes the base class.</summary>
-    protected WatermarkSession()
+    private protected WatermarkSession()
     {
     }
 
@@ -74,13 +74,13 @@ public abstract class WatermarkSession
 
     /// <summary>When overridden, biases one step's logits in place (or makes them one-hot on the chosen token).</summary>
     /// <param name="logits">The logits, already checked: <see cref="VocabularySize"/> elements, no NaN, no positive infinity.</param>
-    protected abstract void ProcessLogitsCore(Span<float> logits);
+    private protected abstract void ProcessLogitsCore(Span<float> logits);
 
     /// <summary>When overridden, appends the emitted token to the context.</summary>
     /// <param name="token">The emitted token id, already checked to be in the vocabulary.</param>
-    protected abstract void AcceptCore(int token);
+    private protected abstract void AcceptCore(int token);
 
     /// <summary>When overridden, clears the context and appends the prompt's tokens.</summary>
     /// <param name="prompt">The prompt's token ids, already checked to be in the vocabulary.</param>
-    protected abstract void ResetCore(ReadOnlySpan<int> prompt);
+    private protected abstract void ResetCore(ReadOnlySpan<int> prompt);
 }

@@ -240,7 +240,7 @@ public sealed class InteropCommandTests() : CliTestBase("distill-cli-interop-")
     private static int[] Generate(WatermarkProfile profile, int length, int seed)
     {
         var scheme = (VllmGumbelScheme)profile.CreateScheme();
-        VllmGumbelSession session = scheme.CreateSession([], routingSeed: seed);
+        WatermarkSession session = scheme.CreateSession([], routingSeed: seed);
         var random = new Random(seed);
         var logits = new float[scheme.VocabularySize];
         var tokens = new int[length];
@@ -251,8 +251,10 @@ public sealed class InteropCommandTests() : CliTestBase("distill-cli-interop-")
                 logits[t] = (float)(4 * random.NextDouble());
             }
 
-            int token = session.ChooseToken(logits);
-            tokens[i] = token >= 0 ? token : random.Next(logits.Length);
+            // A watermarked step leaves one finite logit (the choice); an unwatermarked step leaves them all.
+            session.ProcessLogits(logits);
+            int token = Array.FindIndex(logits, float.IsFinite);
+            tokens[i] = token == Array.FindLastIndex(logits, float.IsFinite) ? token : random.Next(logits.Length);
             session.Accept(tokens[i]);
         }
 

@@ -37,7 +37,7 @@ internal sealed class RecordingSession : WatermarkSession
 
     public int[]? LastResetPrompt { get; private set; }
 
-    protected override void ProcessLogitsCore(Span<float> logits)
+    private protected override void ProcessLogitsCore(Span<float> logits)
     {
         Calls.Add("P");
         int finite = 0;
@@ -58,14 +58,14 @@ internal sealed class RecordingSession : WatermarkSession
         _rewrite?.Invoke(logits);
     }
 
-    protected override void AcceptCore(int token)
+    private protected override void AcceptCore(int token)
     {
         Calls.Add("A:" + token.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Accepted.Add(token);
         _position++;
     }
 
-    protected override void ResetCore(ReadOnlySpan<int> prompt)
+    private protected override void ResetCore(ReadOnlySpan<int> prompt)
     {
         Calls.Add("R");
         LastResetPrompt = prompt.ToArray();

@@ -44,7 +44,7 @@ public class VllmGumbelBenchmarks
         WatermarkKey key = WatermarkKey.FromIntegers([15726070495360670683]);
         _single = VllmGumbelScheme.Create(key, VllmOptions.Default, V);
         _dual = VllmGumbelScheme.Create(key, VllmOptions.DualKeyDefault, V);
-        _session = _single.CreateSession([], routingSeed: 1);
+        _session = (VllmGumbelSession)_single.CreateSession([], routingSeed: 1);
         _text = BenchmarkInputs.RandomTokens(DetectionLength, V, seed: 77);
     }
 

@@ -34,7 +34,7 @@ public sealed class DescriptorMismatchException : InvalidOperationException
     /// <param name="expected">The descriptor of the scheme in hand.</param>
     /// <param name="actual">The descriptor that came with the data.</param>
     /// <exception cref="DescriptorMismatchException">The descriptors differ.</exception>
-    public static void ThrowIfDifferent(SchemeDescriptor expected, SchemeDescriptor actual)
+    internal static void ThrowIfDifferent(SchemeDescriptor expected, SchemeDescriptor actual)
     {
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(actual);

@@ -1,7 +1,7 @@
 namespace Distill.Detection;
 
 /// <summary>What detection made of one token of a stream.</summary>
-public enum TokenScore : byte
+internal enum TokenScore : byte
 {
     /// <summary>The token lies in the leading tokens that lack a full context; not scored.</summary>
     Prefix = 0,

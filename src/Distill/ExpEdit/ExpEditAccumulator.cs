@@ -83,7 +83,7 @@ internal sealed class ExpEditAccumulator : ContextAccumulator<GreenListCounts>
         Counts.Scored += text.Length;
     }
 
-    protected override void AppendCore(ReadOnlySpan<int> tokens)
+    private protected override void AppendCore(ReadOnlySpan<int> tokens)
     {
         foreach (int token in tokens)
         {
@@ -91,9 +91,9 @@ internal sealed class ExpEditAccumulator : ContextAccumulator<GreenListCounts>
         }
     }
 
-    protected override void AppendCore(int token) => _open.Add(token);
+    private protected override void AppendCore(int token) => _open.Add(token);
 
-    protected override void MergeCore(WatermarkAccumulator other)
+    private protected override void MergeCore(WatermarkAccumulator other)
     {
         var typed = (ExpEditAccumulator)other;
         if (typed.Resamples != Resamples)

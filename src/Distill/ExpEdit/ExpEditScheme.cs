@@ -102,7 +102,7 @@ public sealed class ExpEditScheme : WatermarkScheme
 
     /// <inheritdoc />
     /// <remarks>The request starts at a shift drawn from a cryptographic random number generator (a new one at every reset).</remarks>
-    protected override WatermarkSession CreateSessionCore(ReadOnlySpan<int> prompt)
+    private protected override WatermarkSession CreateSessionCore(ReadOnlySpan<int> prompt)
     {
         var session = new ExpEditSession(this, -1);
         session.Reset(prompt);
@@ -129,7 +129,7 @@ public sealed class ExpEditScheme : WatermarkScheme
     /// <returns>The token id: argmax over the finite logits of xi[v]^(1/p_v); -1 when every logit is masked.</returns>
     /// <exception cref="ArgumentException"><paramref name="logits"/> has the wrong length or contains NaN or positive infinity.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="keyPosition"/> is out of range.</exception>
-    public int ChooseToken(ReadOnlySpan<float> logits, int keyPosition)
+    internal int ChooseToken(ReadOnlySpan<float> logits, int keyPosition)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(keyPosition);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(keyPosition, Options.KeyLength);
@@ -142,7 +142,7 @@ public sealed class ExpEditScheme : WatermarkScheme
     /// <param name="token">The token v.</param>
     /// <returns>xi_j[v] as specified in <c>docs/schemes/exp-edit.md</c>.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
-    public double KeyUniform(int keyPosition, int token)
+    internal double KeyUniform(int keyPosition, int token)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(keyPosition);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(keyPosition, Options.KeyLength);
@@ -154,13 +154,13 @@ public sealed class ExpEditScheme : WatermarkScheme
 
     /// <inheritdoc />
     /// <remarks>The permutation test of <see cref="Detect(ReadOnlySpan{int}, DetectionOptions?, ExpEditDetectionOptions)"/> with <see cref="ExpEditDetectionOptions.Default"/> (999 resamples, early stop after 10 hits).</remarks>
-    protected override DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options) =>
+    private protected override DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options) =>
         TestCore(tokens, options, ExpEditDetectionOptions.Default, 1).Result;
 
     /// <summary>Tests one token stream for the key with the permutation test's own settings, and reports what the test did.</summary>
     /// <param name="tokens">The token ids of the text.</param>
     /// <param name="options">Detection options (the minimum length); <see cref="DetectionOptions.Default"/> when <see langword="null"/>. Deduplication has no effect: the test conditions on the text.</param>
-    /// <param name="test">The resampling settings (<see cref="ExpEditDetectionOptions.Default"/> is what <see cref="Detect(ReadOnlySpan{int}, DetectionOptions?)"/> uses).</param>
+    /// <param name="test">The resampling settings (<see cref="ExpEditDetectionOptions.Default"/> is what <see cref="WatermarkScheme.Detect(ReadOnlySpan{int}, DetectionOptions?)"/> uses).</param>
     /// <returns>The result, the resamples used and where the best alignment lies.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="test"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary.</exception>
@@ -281,7 +281,7 @@ public sealed class ExpEditScheme : WatermarkScheme
 
     /// <inheritdoc />
     /// <remarks>The corpus test of <see cref="ExpEditAccumulator"/> with <see cref="ExpEditDetectionOptions.Default"/> resamples.</remarks>
-    protected override WatermarkAccumulator CreateAccumulatorCore(DetectionOptions options) => new ExpEditAccumulator(this, options, ExpEditDetectionOptions.Default);
+    private protected override WatermarkAccumulator CreateAccumulatorCore(DetectionOptions options) => new ExpEditAccumulator(this, options, ExpEditDetectionOptions.Default);
 
     /// <summary>Creates an accumulator whose corpus permutation test uses <paramref name="test"/>'s resample count (early stopping does not apply).</summary>
     /// <param name="options">Detection options; <see cref="DetectionOptions.Default"/> when <see langword="null"/>.</param>
@@ -295,7 +295,7 @@ public sealed class ExpEditScheme : WatermarkScheme
     }
 
     /// <inheritdoc />
-    protected override WatermarkAccumulator ReadAccumulatorCore(Stream source, DetectionOptions options) => ExpEditAccumulator.ReadFrom(source, this, options);
+    private protected override WatermarkAccumulator ReadAccumulatorCore(Stream source, DetectionOptions options) => ExpEditAccumulator.ReadFrom(source, this, options);
 
     /// <inheritdoc />
     /// <remarks>
@@ -307,7 +307,7 @@ public sealed class ExpEditScheme : WatermarkScheme
     /// resamples (at least 19), stopping at the first fresh key that aligns as well: exactly what
     /// deciding p &lt;= alpha needs.
     /// </remarks>
-    protected override LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options)
+    private protected override LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options)
     {
         var test = new ExpEditDetectionOptions { Resamples = Math.Max(19, (int)Math.Ceiling((1.0 / options.Alpha) - 1e-9) - 1), EarlyStopHits = 1 };
         int stride = Math.Max(1, Math.Min(Options.BlockLength, tokens.Length) / 4);

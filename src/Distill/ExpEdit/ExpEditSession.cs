@@ -42,16 +42,16 @@ internal sealed class ExpEditSession : WatermarkSession
         return ExpEditSampler.Choose(logits, _scheme.RowSeed(KeyPosition));
     }
 
-    protected override void ProcessLogitsCore(Span<float> logits) =>
+    private protected override void ProcessLogitsCore(Span<float> logits) =>
         Gumbel.GumbelChoice.KeepOnly(logits, ExpEditSampler.Choose(logits, _scheme.RowSeed(KeyPosition)));
 
-    protected override void AcceptCore(int token)
+    private protected override void AcceptCore(int token)
     {
         _position++;
         _generated++;
     }
 
-    protected override void ResetCore(ReadOnlySpan<int> prompt)
+    private protected override void ResetCore(ReadOnlySpan<int> prompt)
     {
         Shift = _fixedShift >= 0 ? _fixedShift : RandomNumberGenerator.GetInt32(_scheme.Options.KeyLength);
         _position = prompt.Length;

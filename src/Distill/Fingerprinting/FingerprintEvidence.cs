@@ -59,7 +59,7 @@ public sealed class FingerprintEvidence
     /// <param name="colour">0 or 1.</param>
     /// <returns>The count.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
-    public int Count(int position, int colour)
+    internal int Count(int position, int colour)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(position);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(position, Positions);

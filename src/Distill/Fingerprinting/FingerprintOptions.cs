@@ -77,7 +77,7 @@ public sealed record FingerprintOptions
         }
     }
 
-    /// <summary>Gets the codeword length: <see cref="IdentityBits"/> + <see cref="TardosLength"/>.</summary>
+    /// <summary>Gets the codeword length: <see cref="IdentityBits"/> + <see cref="TardosLength"/> (written to the descriptor's JSON, so it stays public).</summary>
     public int Positions => IdentityBits + TardosLength;
 
     internal void AppendHash(XxHash64 hash)

@@ -173,27 +173,27 @@ public sealed class FingerprintScheme : WatermarkScheme
 
     /// <inheritdoc />
     /// <remarks>Without a tenant only the zero-bit watermark is embedded (the whole green list is boosted).</remarks>
-    protected override WatermarkSession CreateSessionCore(ReadOnlySpan<int> prompt) => ZeroBit.CreateSession(prompt);
+    private protected override WatermarkSession CreateSessionCore(ReadOnlySpan<int> prompt) => ZeroBit.CreateSession(prompt);
 
     /// <inheritdoc />
     /// <remarks>The zero-bit test, with the master key alone: whoever the tenant was.</remarks>
-    protected override DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options) => ZeroBit.Detect(tokens, options);
+    private protected override DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options) => ZeroBit.Detect(tokens, options);
 
     /// <inheritdoc />
-    protected override WatermarkAccumulator CreateAccumulatorCore(DetectionOptions options) => ZeroBit.CreateAccumulator(options);
+    private protected override WatermarkAccumulator CreateAccumulatorCore(DetectionOptions options) => ZeroBit.CreateAccumulator(options);
 
     /// <inheritdoc />
-    protected override WatermarkAccumulator ReadAccumulatorCore(Stream source, DetectionOptions options) => ZeroBit.ReadAccumulator(source, options);
+    private protected override WatermarkAccumulator ReadAccumulatorCore(Stream source, DetectionOptions options) => ZeroBit.ReadAccumulator(source, options);
 
     /// <inheritdoc />
-    protected override LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options) => ZeroBit.Localize(tokens, options);
+    private protected override LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options) => ZeroBit.Localize(tokens, options);
 
     /// <summary>Returns a tenant's codeword bit.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="position">The position, below <see cref="FingerprintOptions.Positions"/> (identity positions first).</param>
     /// <returns>The bit.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="position"/> is out of range.</exception>
-    public bool CodewordBit(TenantId tenant, int position)
+    internal bool CodewordBit(TenantId tenant, int position)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(position);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(position, Options.Positions);

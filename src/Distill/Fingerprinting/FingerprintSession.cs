@@ -32,7 +32,7 @@ internal sealed class FingerprintSession : WatermarkSession
 
     public override long Position => _window.Seen;
 
-    protected override void ProcessLogitsCore(Span<float> logits)
+    private protected override void ProcessLogitsCore(Span<float> logits)
     {
         if (!_window.IsFull(_zeroBit.PrefixLength))
         {
@@ -53,12 +53,12 @@ internal sealed class FingerprintSession : WatermarkSession
         }
     }
 
-    protected override void AcceptCore(int token)
+    private protected override void AcceptCore(int token)
     {
         _window.Push(_zeroBit.Prf.TokenHash(token), _width);
     }
 
-    protected override void ResetCore(ReadOnlySpan<int> prompt)
+    private protected override void ResetCore(ReadOnlySpan<int> prompt)
     {
         _window.Reset();
         foreach (int token in prompt)

@@ -110,13 +110,13 @@ internal sealed class GreenListAccumulator : ContextAccumulator<GreenListCounts>
     }
 
     /// <inheritdoc />
-    protected override void AppendCore(ReadOnlySpan<int> tokens) => _scheme.Score(tokens, ref _window, _seen, ref Counts, default);
+    private protected override void AppendCore(ReadOnlySpan<int> tokens) => _scheme.Score(tokens, ref _window, _seen, ref Counts, default);
 
     /// <inheritdoc />
-    protected override void AppendCore(int token) => _scheme.Score([token], ref _window, _seen, ref Counts, default);
+    private protected override void AppendCore(int token) => _scheme.Score([token], ref _window, _seen, ref Counts, default);
 
     /// <inheritdoc />
-    protected override void MergeCore(WatermarkAccumulator other)
+    private protected override void MergeCore(WatermarkAccumulator other)
     {
         var typed = (GreenListAccumulator)other;
         MergeCounts(typed.Counts, typed._seen?.ToSortedArray());

@@ -80,11 +80,11 @@ public sealed record KgwOptions
     }
 
     /// <summary>The largest supported context width.</summary>
-    public const int MaxContextWidth = 16;
+    internal const int MaxContextWidth = 16;
 
     /// <summary>Gets the number of leading tokens of a text that have no full context and are never scored.</summary>
     [JsonIgnore]
-    public int PrefixLength => Seeding == KgwSeeding.SelfHash ? ContextWidth - 1 : ContextWidth;
+    internal int PrefixLength => Seeding == KgwSeeding.SelfHash ? ContextWidth - 1 : ContextWidth;
 
     /// <summary>Checks the combination of values (each value is checked when set).</summary>
     /// <exception cref="ArgumentException">SelfHash with a context width of 1.</exception>

@@ -170,7 +170,7 @@ public sealed class KgwScheme : WatermarkScheme, IGreenListScoring, IPairSeeds
     }
 
     /// <inheritdoc />
-    protected override WatermarkSession CreateSessionCore(ReadOnlySpan<int> prompt)
+    private protected override WatermarkSession CreateSessionCore(ReadOnlySpan<int> prompt)
     {
         var session = new KgwSession(this);
         session.Reset(prompt);
@@ -183,7 +183,7 @@ public sealed class KgwScheme : WatermarkScheme, IGreenListScoring, IPairSeeds
     /// <returns><see langword="true"/> when the token is in the green list of its context.</returns>
     /// <exception cref="ArgumentException"><paramref name="context"/> is shorter than the prefix length.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary.</exception>
-    public bool IsGreen(ReadOnlySpan<int> context, int token)
+    internal bool IsGreen(ReadOnlySpan<int> context, int token)
     {
         if (context.Length < PrefixLength)
         {
@@ -202,7 +202,7 @@ public sealed class KgwScheme : WatermarkScheme, IGreenListScoring, IPairSeeds
     }
 
     /// <inheritdoc />
-    protected override DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options) =>
+    private protected override DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options) =>
         ScoreDocument(tokens, default, options);
 
     /// <summary>Scores each token of a stream and writes what detection made of it.</summary>
@@ -212,7 +212,7 @@ public sealed class KgwScheme : WatermarkScheme, IGreenListScoring, IPairSeeds
     /// <returns>The same result <see cref="WatermarkScheme.Detect"/> returns.</returns>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too short; nothing is written.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary; nothing is written.</exception>
-    public DetectionResult ScoreTokens(ReadOnlySpan<int> tokens, Span<TokenScore> destination, DetectionOptions? options = null)
+    internal DetectionResult ScoreTokens(ReadOnlySpan<int> tokens, Span<TokenScore> destination, DetectionOptions? options = null)
     {
         options ??= DetectionOptions.Default;
         if (destination.Length < tokens.Length)
@@ -243,14 +243,14 @@ public sealed class KgwScheme : WatermarkScheme, IGreenListScoring, IPairSeeds
     }
 
     /// <inheritdoc />
-    protected override WatermarkAccumulator CreateAccumulatorCore(DetectionOptions options) => new GreenListAccumulator(this, options);
+    private protected override WatermarkAccumulator CreateAccumulatorCore(DetectionOptions options) => new GreenListAccumulator(this, options);
 
     /// <inheritdoc />
-    protected override WatermarkAccumulator ReadAccumulatorCore(System.IO.Stream source, DetectionOptions options) => GreenListAccumulator.ReadFrom(source, this, options);
+    private protected override WatermarkAccumulator ReadAccumulatorCore(System.IO.Stream source, DetectionOptions options) => GreenListAccumulator.ReadFrom(source, this, options);
 
     /// <inheritdoc />
     /// <remarks>Each span's p-value is Bonferroni-corrected for every window searched, so it stays valid after the search.</remarks>
-    protected override LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options)
+    private protected override LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options)
     {
         var scores = new TokenScore[tokens.Length];
         ScoreDocument(tokens, scores, new DetectionOptions { Deduplicate = options.Deduplicate });

@@ -29,7 +29,7 @@ internal sealed class KgwSession : WatermarkSession
 
     public override long Position => _window.Seen;
 
-    protected override void ProcessLogitsCore(Span<float> logits)
+    private protected override void ProcessLogitsCore(Span<float> logits)
     {
         if (!_window.IsFull(_scheme.PrefixLength))
         {
@@ -55,12 +55,12 @@ internal sealed class KgwSession : WatermarkSession
         }
     }
 
-    protected override void AcceptCore(int token)
+    private protected override void AcceptCore(int token)
     {
         _window.Push(_scheme.Prf.TokenHash(token), _width);
     }
 
-    protected override void ResetCore(ReadOnlySpan<int> prompt)
+    private protected override void ResetCore(ReadOnlySpan<int> prompt)
     {
         _window.Reset();
         foreach (int token in prompt)

@@ -126,15 +126,15 @@ internal sealed class GumbelAccumulator : ContextAccumulator<GreenListCounts>
     }
 
     /// <inheritdoc />
-    protected override void AppendCore(ReadOnlySpan<int> tokens) =>
+    private protected override void AppendCore(ReadOnlySpan<int> tokens) =>
         _scheme.Score(tokens, ref _window, _documentContexts, _pairs, ref Counts, _sums, default, 0);
 
     /// <inheritdoc />
-    protected override void AppendCore(int token) =>
+    private protected override void AppendCore(int token) =>
         _scheme.Score([token], ref _window, _documentContexts, _pairs, ref Counts, _sums, default, 0);
 
     /// <inheritdoc />
-    protected override void MergeCore(WatermarkAccumulator other)
+    private protected override void MergeCore(WatermarkAccumulator other)
     {
         var typed = (GumbelAccumulator)other;
         MergeCounts(typed.Counts, typed._sums, typed._pairs?.ToSortedArray());

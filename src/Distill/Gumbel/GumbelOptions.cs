@@ -44,10 +44,10 @@ public sealed record GumbelOptions
     }
 
     /// <summary>The largest supported context width.</summary>
-    public const int MaxContextWidth = 16;
+    internal const int MaxContextWidth = 16;
 
     /// <summary>The largest supported number of variants.</summary>
-    public const int MaxVariants = 1024;
+    internal const int MaxVariants = 1024;
 
     internal void AppendHash(XxHash64 hash)
     {

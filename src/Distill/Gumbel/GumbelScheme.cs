@@ -128,7 +128,7 @@ public sealed class GumbelScheme : WatermarkScheme
     /// With more than one variant, the session draws its variant uniformly from a cryptographic random
     /// number generator, and draws again at each <see cref="WatermarkSession.Reset(ReadOnlySpan{int})"/>.
     /// </remarks>
-    protected override WatermarkSession CreateSessionCore(ReadOnlySpan<int> prompt)
+    private protected override WatermarkSession CreateSessionCore(ReadOnlySpan<int> prompt)
     {
         var session = new GumbelSession(this, variant: -1);
         session.Reset(prompt);
@@ -140,7 +140,7 @@ public sealed class GumbelScheme : WatermarkScheme
     /// <param name="variant">The variant, from 0 to <see cref="GumbelOptions.Variants"/> - 1.</param>
     /// <returns>A new session; not thread-safe.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="variant"/> is out of range, or a prompt token is outside the vocabulary.</exception>
-    public GumbelSession CreateSession(ReadOnlySpan<int> prompt, int variant)
+    public WatermarkSession CreateSession(ReadOnlySpan<int> prompt, int variant)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(variant);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(variant, Variants);
@@ -155,7 +155,7 @@ public sealed class GumbelScheme : WatermarkScheme
     /// n scored tokens, with p = Q(n, S). With K variants, S is that of the variant with the smallest
     /// p-value and the p-value reported is K times it (Bonferroni), capped at 1.
     /// </remarks>
-    protected override DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options)
+    private protected override DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options)
     {
         return ScoreDocument(tokens, default, 0, options.Deduplicate, options.MinimumScoredTokens);
     }
@@ -168,7 +168,7 @@ public sealed class GumbelScheme : WatermarkScheme
     /// <returns>The same result <see cref="WatermarkScheme.Detect"/> returns.</returns>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too short; nothing is written.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A token id or the variant is out of range; nothing is written.</exception>
-    public DetectionResult ScoreTokens(ReadOnlySpan<int> tokens, Span<double> destination, DetectionOptions? options = null, int variant = 0)
+    internal DetectionResult ScoreTokens(ReadOnlySpan<int> tokens, Span<double> destination, DetectionOptions? options = null, int variant = 0)
     {
         options ??= DetectionOptions.Default;
         if (destination.Length < tokens.Length)
@@ -183,10 +183,10 @@ public sealed class GumbelScheme : WatermarkScheme
     }
 
     /// <inheritdoc />
-    protected override WatermarkAccumulator CreateAccumulatorCore(DetectionOptions options) => new GumbelAccumulator(this, options);
+    private protected override WatermarkAccumulator CreateAccumulatorCore(DetectionOptions options) => new GumbelAccumulator(this, options);
 
     /// <inheritdoc />
-    protected override WatermarkAccumulator ReadAccumulatorCore(Stream source, DetectionOptions options) => GumbelAccumulator.ReadFrom(source, this, options);
+    private protected override WatermarkAccumulator ReadAccumulatorCore(Stream source, DetectionOptions options) => GumbelAccumulator.ReadFrom(source, this, options);
 
     /// <inheritdoc />
     /// <remarks>
@@ -195,7 +195,7 @@ public sealed class GumbelScheme : WatermarkScheme
     /// with K variants, for the K variants searched (the windows are searched under each variant at
     /// level alpha / K and the variant with the most significant span is reported).
     /// </remarks>
-    protected override LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options)
+    private protected override LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options)
     {
         var values = new double[tokens.Length];
         int k = Variants;

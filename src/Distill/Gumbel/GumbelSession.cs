@@ -24,7 +24,7 @@ namespace Distill.Gumbel;
 /// (rarely) when a request has more distinct contexts than it holds. Not thread-safe.
 /// </para>
 /// </remarks>
-public sealed class GumbelSession : WatermarkSession
+internal sealed class GumbelSession : WatermarkSession
 {
     private readonly GumbelScheme _scheme;
     private readonly bool _fixedVariant;
@@ -50,7 +50,7 @@ public sealed class GumbelSession : WatermarkSession
     /// <summary>Makes the logits one-hot on the watermarked choice, or leaves them unchanged for an unwatermarked step.</summary>
     /// <param name="logits">The logits of every token (temperature-scaled; negative infinity for masked tokens); modified in place.</param>
     /// <exception cref="ArgumentException">At a watermarked step, every logit is negative infinity; nothing is modified then.</exception>
-    protected override void ProcessLogitsCore(Span<float> logits) => GumbelChoice.KeepOnly(logits, ChooseChecked(logits));
+    private protected override void ProcessLogitsCore(Span<float> logits) => GumbelChoice.KeepOnly(logits, ChooseChecked(logits));
 
     /// <summary>
     /// Returns the watermarked token of this step without modifying the logits: the id maximizing
@@ -70,7 +70,7 @@ public sealed class GumbelSession : WatermarkSession
     }
 
     /// <inheritdoc />
-    protected override void AcceptCore(int token)
+    private protected override void AcceptCore(int token)
     {
         int h = _scheme.ContextWidth;
         if (_window.IsFull(h))
@@ -83,7 +83,7 @@ public sealed class GumbelSession : WatermarkSession
 
     /// <inheritdoc />
     /// <remarks>Forgets the used contexts; a session created without an explicit variant draws a new one.</remarks>
-    protected override void ResetCore(ReadOnlySpan<int> prompt)
+    private protected override void ResetCore(ReadOnlySpan<int> prompt)
     {
         _window.Reset();
         _used.Clear();

@@ -13,7 +13,7 @@ namespace Distill.Statistics;
 /// each term obtained from the previous by the exact ratio, stopped when the remaining terms cannot
 /// change the sum in double precision.
 /// </remarks>
-public static class Binomial
+internal static class Binomial
 {
     private const double Ln2Pi = 1.8378770664093454835606594728112;
 

@@ -34,7 +34,7 @@ namespace Distill.Statistics;
 /// from it; the relative error of the logarithm is then a few units in 10^13 or better.
 /// </para>
 /// </remarks>
-public static class GammaDistribution
+internal static class GammaDistribution
 {
     private const double Ln10 = 2.302585092994045684017991454684364;
     private const double Ln2 = 0.69314718055994530941723212145818;

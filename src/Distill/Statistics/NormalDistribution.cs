@@ -14,7 +14,7 @@ namespace Distill.Statistics;
 /// hundred steps, with ln phi(z) = -z^2 / 2 - ln(2 pi) / 2 taken exactly in log space. Negative z use
 /// P[Z &gt;= z] = 1 - P[Z &gt;= -z] through an accurate ln(1 - e^t).
 /// </remarks>
-public static class NormalDistribution
+internal static class NormalDistribution
 {
     private const double Ln10 = 2.302585092994045684017991454684364;
     private const double HalfLn2Pi = 0.91893853320467274178032973640562;

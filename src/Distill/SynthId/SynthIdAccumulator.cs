@@ -115,11 +115,11 @@ internal sealed class SynthIdAccumulator : ContextAccumulator<SynthIdCounts>
             return accumulator;
         });
 
-    protected override void AppendCore(ReadOnlySpan<int> tokens) => _scheme.Score(tokens, ref _stream, _seen, ref Counts, default, default);
+    private protected override void AppendCore(ReadOnlySpan<int> tokens) => _scheme.Score(tokens, ref _stream, _seen, ref Counts, default, default);
 
-    protected override void AppendCore(int token) => _scheme.Score([token], ref _stream, _seen, ref Counts, default, default);
+    private protected override void AppendCore(int token) => _scheme.Score([token], ref _stream, _seen, ref Counts, default, default);
 
-    protected override void MergeCore(WatermarkAccumulator other)
+    private protected override void MergeCore(WatermarkAccumulator other)
     {
         var typed = (SynthIdAccumulator)other;
         Span<long> layers = stackalloc long[_scheme.Depth];

@@ -79,10 +79,10 @@ public sealed record SynthIdOptions
     }
 
     /// <summary>The largest supported depth.</summary>
-    public const int MaxDepth = 64;
+    internal const int MaxDepth = 64;
 
     /// <summary>The largest supported context width.</summary>
-    public const int MaxContextWidth = 16;
+    internal const int MaxContextWidth = 16;
 
     internal void AppendHash(XxHash64 hash)
     {

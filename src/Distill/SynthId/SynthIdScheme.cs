@@ -62,7 +62,7 @@ public sealed class SynthIdScheme : WatermarkScheme
     public override SchemeDescriptor Descriptor { get; }
 
     /// <summary>Gets the weighted detector's layer weights: <c>linspace(10, 1, depth)</c> scaled to sum to the depth (a copy).</summary>
-    public double[] LayerWeights => (double[])_weights.Clone();
+    internal double[] LayerWeights => (double[])_weights.Clone();
 
     internal int Depth { get; }
 
@@ -112,7 +112,7 @@ public sealed class SynthIdScheme : WatermarkScheme
     }
 
     /// <inheritdoc />
-    protected override WatermarkSession CreateSessionCore(ReadOnlySpan<int> prompt)
+    private protected override WatermarkSession CreateSessionCore(ReadOnlySpan<int> prompt)
     {
         var session = new SynthIdSession(this);
         session.Reset(prompt);
@@ -125,7 +125,7 @@ public sealed class SynthIdScheme : WatermarkScheme
     /// <returns>The g-word masked to the low <see cref="SynthIdOptions.Depth"/> bits.</returns>
     /// <exception cref="ArgumentException"><paramref name="context"/> is shorter than the context width.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary.</exception>
-    public ulong GValues(ReadOnlySpan<int> context, int token)
+    internal ulong GValues(ReadOnlySpan<int> context, int token)
     {
         int width = Options.ContextWidth;
         if (context.Length < width)
@@ -152,7 +152,7 @@ public sealed class SynthIdScheme : WatermarkScheme
     /// previous <see cref="SynthIdOptions.ContextHistory"/> contexts, and (with deduplication)
     /// repeated (context, token) pairs are not scored.
     /// </remarks>
-    protected override DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options)
+    private protected override DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options)
     {
         SynthIdCounts counts = ScoreDocument(tokens, options.Deduplicate, default, default);
         return MeanResult(counts, options.Deduplicate, options.MinimumScoredTokens);
@@ -194,10 +194,10 @@ public sealed class SynthIdScheme : WatermarkScheme
     }
 
     /// <inheritdoc />
-    protected override WatermarkAccumulator CreateAccumulatorCore(DetectionOptions options) => new SynthIdAccumulator(this, options);
+    private protected override WatermarkAccumulator CreateAccumulatorCore(DetectionOptions options) => new SynthIdAccumulator(this, options);
 
     /// <inheritdoc />
-    protected override WatermarkAccumulator ReadAccumulatorCore(Stream source, DetectionOptions options) => SynthIdAccumulator.ReadFrom(source, this, options);
+    private protected override WatermarkAccumulator ReadAccumulatorCore(Stream source, DetectionOptions options) => SynthIdAccumulator.ReadFrom(source, this, options);
 
     /// <inheritdoc />
     /// <remarks>
@@ -205,7 +205,7 @@ public sealed class SynthIdScheme : WatermarkScheme
     /// scored tokens with sum s has the exact tail P[Binomial(n m, 1/2) &gt;= s], Bonferroni-corrected
     /// for every window searched.
     /// </remarks>
-    protected override LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options)
+    private protected override LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options)
     {
         var ones = new double[tokens.Length];
         ScoreDocument(tokens, options.Deduplicate, ones, default);

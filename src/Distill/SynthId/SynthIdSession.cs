@@ -46,7 +46,7 @@ internal sealed class SynthIdSession : WatermarkSession
     /// <summary>Gets the seed of the current context (valid when the window is full).</summary>
     internal ulong ContextSeed => _seed;
 
-    protected override void ProcessLogitsCore(Span<float> logits)
+    private protected override void ProcessLogitsCore(Span<float> logits)
     {
         if (!WatermarksNextStep)
         {
@@ -58,7 +58,7 @@ internal sealed class SynthIdSession : WatermarkSession
         _scheme.Embed(logits, _seed, _ids, _values, _probabilities, _words);
     }
 
-    protected override void AcceptCore(int token)
+    private protected override void AcceptCore(int token)
     {
         if (_window.IsFull(_width))
         {
@@ -68,7 +68,7 @@ internal sealed class SynthIdSession : WatermarkSession
         Push(token);
     }
 
-    protected override void ResetCore(ReadOnlySpan<int> prompt)
+    private protected override void ResetCore(ReadOnlySpan<int> prompt)
     {
         _window.Reset();
         _historyCount = 0;

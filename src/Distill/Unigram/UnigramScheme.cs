@@ -152,7 +152,7 @@ public sealed class UnigramScheme : WatermarkScheme, IGreenListScoring, IPairSee
     }
 
     /// <inheritdoc />
-    protected override WatermarkSession CreateSessionCore(ReadOnlySpan<int> prompt)
+    private protected override WatermarkSession CreateSessionCore(ReadOnlySpan<int> prompt)
     {
         var session = new UnigramSession(this);
         session.Reset(prompt);
@@ -163,14 +163,14 @@ public sealed class UnigramScheme : WatermarkScheme, IGreenListScoring, IPairSee
     /// <param name="token">The token id.</param>
     /// <returns><see langword="true"/> when the token is green.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The token id is outside the vocabulary.</exception>
-    public bool IsGreen(int token)
+    internal bool IsGreen(int token)
     {
         LogitsGuard.ValidateToken(token, VocabularySize, nameof(token));
         return PrfV1.GreenValue(Seed, token) < Threshold;
     }
 
     /// <inheritdoc />
-    protected override DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options) =>
+    private protected override DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options) =>
         ScoreDocument(tokens, default, options);
 
     /// <summary>Scores each token of a stream and writes what detection made of it.</summary>
@@ -180,7 +180,7 @@ public sealed class UnigramScheme : WatermarkScheme, IGreenListScoring, IPairSee
     /// <returns>The same result <see cref="WatermarkScheme.Detect"/> returns.</returns>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too short; nothing is written.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary; nothing is written.</exception>
-    public DetectionResult ScoreTokens(ReadOnlySpan<int> tokens, Span<TokenScore> destination, DetectionOptions? options = null)
+    internal DetectionResult ScoreTokens(ReadOnlySpan<int> tokens, Span<TokenScore> destination, DetectionOptions? options = null)
     {
         if (destination.Length < tokens.Length)
         {
@@ -192,14 +192,14 @@ public sealed class UnigramScheme : WatermarkScheme, IGreenListScoring, IPairSee
     }
 
     /// <inheritdoc />
-    protected override WatermarkAccumulator CreateAccumulatorCore(DetectionOptions options) => new GreenListAccumulator(this, options);
+    private protected override WatermarkAccumulator CreateAccumulatorCore(DetectionOptions options) => new GreenListAccumulator(this, options);
 
     /// <inheritdoc />
-    protected override WatermarkAccumulator ReadAccumulatorCore(Stream source, DetectionOptions options) => GreenListAccumulator.ReadFrom(source, (IGreenListScoring)this, options);
+    private protected override WatermarkAccumulator ReadAccumulatorCore(Stream source, DetectionOptions options) => GreenListAccumulator.ReadFrom(source, (IGreenListScoring)this, options);
 
     /// <inheritdoc />
     /// <remarks>Each span's p-value is Bonferroni-corrected for every window searched, so it stays valid after the search.</remarks>
-    protected override LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options)
+    private protected override LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options)
     {
         var scores = new TokenScore[tokens.Length];
         ScoreDocument(tokens, scores, new DetectionOptions { Deduplicate = options.Deduplicate });

@@ -15,17 +15,17 @@ internal sealed class UnigramSession : WatermarkSession
 
     public override long Position => _position;
 
-    protected override void ProcessLogitsCore(Span<float> logits)
+    private protected override void ProcessLogitsCore(Span<float> logits)
     {
         GreenBias.Apply(logits, _scheme.Seed, _scheme.Threshold, _scheme.DeltaSingle);
     }
 
-    protected override void AcceptCore(int token)
+    private protected override void AcceptCore(int token)
     {
         _position++;
     }
 
-    protected override void ResetCore(ReadOnlySpan<int> prompt)
+    private protected override void ResetCore(ReadOnlySpan<int> prompt)
     {
         _position = prompt.Length;
     }

@@ -132,7 +132,7 @@ public class GumbelDetectionTests(ITestOutputHelper output)
         GumbelScheme scheme = GumbelTestData.Scheme(15, variants: 4);
         for (int variant = 0; variant < 4; variant++)
         {
-            GumbelSession session = scheme.CreateSession([1, 2, 3, 4], variant);
+            GumbelSession session = (GumbelSession)scheme.CreateSession([1, 2, 3, 4], variant);
             Assert.Equal(variant, session.Variant);
             int[] tokens = GumbelTestData.Generate(session, new Random(variant), 150, 2.0);
             DetectionResult result = scheme.Detect(tokens);

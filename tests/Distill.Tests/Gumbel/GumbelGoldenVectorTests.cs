@@ -62,7 +62,7 @@ public class GumbelGoldenVectorTests
             }
 
             int[] prompt = [11, 22, 33, 44];
-            GumbelSession session = scheme.CreateSession(prompt, variant);
+            GumbelSession session = (GumbelSession)scheme.CreateSession(prompt, variant);
             int chosen = session.ChooseToken(logits);
             float[] processed = (float[])logits.Clone();
             session.ProcessLogits(processed);

@@ -121,7 +121,7 @@ internal sealed class HfKgwAccumulator : ContextAccumulator<GreenListCounts>
     }
 
     /// <inheritdoc />
-    protected override void AppendCore(ReadOnlySpan<int> tokens)
+    private protected override void AppendCore(ReadOnlySpan<int> tokens)
     {
         if (tokens.IsEmpty)
         {
@@ -157,7 +157,7 @@ internal sealed class HfKgwAccumulator : ContextAccumulator<GreenListCounts>
     }
 
     /// <inheritdoc />
-    protected override void MergeCore(WatermarkAccumulator other)
+    private protected override void MergeCore(WatermarkAccumulator other)
     {
         var typed = (HfKgwAccumulator)other;
         MergeCounts(typed.Counts, typed._seen?.ToSortedArray());

@@ -18,10 +18,10 @@ namespace Distill.Interop;
 public sealed record HfKgwOptions
 {
     /// <summary>The number of highest-scoring candidates the reference's SelfHash tests at each step.</summary>
-    public const int SelfHashCandidates = 40;
+    internal const int SelfHashCandidates = 40;
 
     /// <summary>The largest supported context width.</summary>
-    public const int MaxContextWidth = 64;
+    internal const int MaxContextWidth = 64;
 
     private readonly double _gamma = 0.25;
     private readonly double _bias = 2.0;

@@ -48,7 +48,7 @@ public sealed class HfKgwScheme : WatermarkScheme, Reference.IPairSeeds
     public const int Version = 1;
 
     /// <summary>The pseudo-random function version: the torch CPU generator (MT19937 and its <c>randperm</c>).</summary>
-    public const int PrfVersion = 1;
+    internal const int PrfVersion = 1;
 
     /// <summary>The reference detector's z threshold: watermarked when z &gt; 3.</summary>
     public const double ReferenceZThreshold = 3.0;
@@ -117,7 +117,7 @@ public sealed class HfKgwScheme : WatermarkScheme, Reference.IPairSeeds
     public override SchemeDescriptor Descriptor { get; }
 
     /// <summary>Gets the green list size, <c>(int)(V * gamma)</c> as in the reference.</summary>
-    public int GreenListSize { get; }
+    internal int GreenListSize { get; }
 
     /// <summary>Gets the exact probability that a token is green under the null: <see cref="GreenListSize"/> / V.</summary>
     public double EffectiveGamma { get; }
@@ -224,7 +224,7 @@ public sealed class HfKgwScheme : WatermarkScheme, Reference.IPairSeeds
     /// The session's context is the whole input, prompt included, as the reference's <c>input_ids</c>:
     /// with fewer than <see cref="HfKgwOptions.ContextWidth"/> tokens the logits are left unchanged.
     /// </remarks>
-    protected override WatermarkSession CreateSessionCore(ReadOnlySpan<int> prompt)
+    private protected override WatermarkSession CreateSessionCore(ReadOnlySpan<int> prompt)
     {
         var session = new HfKgwSession(this);
         session.Reset(prompt);
@@ -239,7 +239,7 @@ public sealed class HfKgwScheme : WatermarkScheme, Reference.IPairSeeds
     /// the exact binomial tail with success probability <see cref="EffectiveGamma"/> (conservative, see
     /// the type's remarks). Without it, the binomial over every scored token is an approximation.
     /// </remarks>
-    protected override DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options) =>
+    private protected override DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options) =>
         ScoreDocument(tokens, default, options);
 
     /// <summary>Scores each token of a stream and writes what detection made of it.</summary>
@@ -249,7 +249,7 @@ public sealed class HfKgwScheme : WatermarkScheme, Reference.IPairSeeds
     /// <returns>The same result <see cref="WatermarkScheme.Detect"/> returns.</returns>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too short; nothing is written.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary; nothing is written.</exception>
-    public DetectionResult ScoreTokens(ReadOnlySpan<int> tokens, Span<TokenScore> destination, DetectionOptions? options = null)
+    internal DetectionResult ScoreTokens(ReadOnlySpan<int> tokens, Span<TokenScore> destination, DetectionOptions? options = null)
     {
         options ??= DetectionOptions.Default;
         if (destination.Length < tokens.Length)
@@ -295,10 +295,10 @@ public sealed class HfKgwScheme : WatermarkScheme, Reference.IPairSeeds
     }
 
     /// <inheritdoc />
-    protected override WatermarkAccumulator CreateAccumulatorCore(DetectionOptions options) => new HfKgwAccumulator(this, options);
+    private protected override WatermarkAccumulator CreateAccumulatorCore(DetectionOptions options) => new HfKgwAccumulator(this, options);
 
     /// <inheritdoc />
-    protected override WatermarkAccumulator ReadAccumulatorCore(Stream source, DetectionOptions options) => HfKgwAccumulator.ReadFrom(source, this, options);
+    private protected override WatermarkAccumulator ReadAccumulatorCore(Stream source, DetectionOptions options) => HfKgwAccumulator.ReadFrom(source, this, options);
 
     /// <inheritdoc />
     /// <remarks>
@@ -306,7 +306,7 @@ public sealed class HfKgwScheme : WatermarkScheme, Reference.IPairSeeds
     /// occurrence of each (seed, token) pair counts. Each span's p-value is Bonferroni-corrected for
     /// every window searched.
     /// </remarks>
-    protected override LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options)
+    private protected override LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options)
     {
         var scores = new TokenScore[tokens.Length];
         ScoreDocument(tokens, scores, new DetectionOptions { Deduplicate = options.Deduplicate });

@@ -47,7 +47,7 @@ internal sealed class HfKgwSession : WatermarkSession
     /// <summary>Gets or sets whether SelfHash reads candidates' green lists from the scheme's cache instead of following each candidate (benchmarks).</summary>
     internal bool SelfHashUsesCache { get; set; }
 
-    protected override void ProcessLogitsCore(Span<float> logits)
+    private protected override void ProcessLogitsCore(Span<float> logits)
     {
         if (_position < _scheme.Width)
         {
@@ -112,12 +112,12 @@ internal sealed class HfKgwSession : WatermarkSession
         }
     }
 
-    protected override void AcceptCore(int token)
+    private protected override void AcceptCore(int token)
     {
         Push(token);
     }
 
-    protected override void ResetCore(ReadOnlySpan<int> prompt)
+    private protected override void ResetCore(ReadOnlySpan<int> prompt)
     {
         _position = 0;
         foreach (int token in prompt)

@@ -119,9 +119,9 @@ internal sealed class HfSynthIdAccumulator : ContextAccumulator<GreenListCounts>
         return new DetectionResult(Descriptor, counts, DetectionStatistic.WeightedMeanGValue, score, double.NaN, Deduplicate, MinimumScoredTokens, z, log10P);
     }
 
-    protected override void AppendCore(ReadOnlySpan<int> tokens) => AppendValidated(tokens, default, default);
+    private protected override void AppendCore(ReadOnlySpan<int> tokens) => AppendValidated(tokens, default, default);
 
-    protected override void MergeCore(WatermarkAccumulator other)
+    private protected override void MergeCore(WatermarkAccumulator other)
     {
         var typed = (HfSynthIdAccumulator)other;
         Counts.Tokens += typed.Counts.Tokens;

@@ -60,7 +60,7 @@ public sealed class HfSynthIdScheme : WatermarkScheme
     public const int Version = 1;
 
     /// <summary>The PRF version recorded in descriptors (the reference's hash, version 1).</summary>
-    public const int PrfVersion = 1;
+    internal const int PrfVersion = 1;
 
     internal const ulong Multiplier = 6364136223846793005UL;
 
@@ -105,7 +105,7 @@ public sealed class HfSynthIdScheme : WatermarkScheme
     public int Depth => _keys.Length;
 
     /// <summary>Gets the reference's layer weights, <c>linspace(10, 1, depth)</c> scaled to sum to the depth (a copy).</summary>
-    public double[] LayerWeights => (double[])_weights.Clone();
+    internal double[] LayerWeights => (double[])_weights.Clone();
 
     internal ReadOnlySpan<long> Keys => _keys;
 
@@ -179,7 +179,7 @@ public sealed class HfSynthIdScheme : WatermarkScheme
 
     /// <inheritdoc />
     /// <remarks>The prompt is validated and counted in <see cref="WatermarkSession.Position"/> but never hashed: the reference's context holds generated tokens only.</remarks>
-    protected override WatermarkSession CreateSessionCore(ReadOnlySpan<int> prompt)
+    private protected override WatermarkSession CreateSessionCore(ReadOnlySpan<int> prompt)
     {
         var session = new HfSynthIdSession(this);
         session.Reset(prompt);
@@ -189,7 +189,7 @@ public sealed class HfSynthIdScheme : WatermarkScheme
     /// <summary>The reference's hash of a context (start 1, then each token): <c>accumulate_hash(ones, context)</c>.</summary>
     /// <param name="context">The n - 1 context tokens, oldest first (zeros before the first generated token).</param>
     /// <returns>The hash as a signed 64-bit integer, as torch holds it.</returns>
-    public static long ContextHash(ReadOnlySpan<int> context)
+    internal static long ContextHash(ReadOnlySpan<int> context)
     {
         unchecked
         {
@@ -209,7 +209,7 @@ public sealed class HfSynthIdScheme : WatermarkScheme
     /// <param name="depth">The layer, 0 .. <see cref="Depth"/> - 1.</param>
     /// <returns>0 or 1.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The token or the layer is out of range.</exception>
-    public int GValue(long contextHash, int token, int depth)
+    internal int GValue(long contextHash, int token, int depth)
     {
         LogitsGuard.ValidateToken(token, VocabularySize, nameof(token));
         ArgumentOutOfRangeException.ThrowIfNegative(depth);
@@ -220,7 +220,7 @@ public sealed class HfSynthIdScheme : WatermarkScheme
     /// <summary>
     /// The reference's mean detector on generated tokens: the mean g-value over the n-grams its
     /// context-repetition and EOS masks keep, and their count. SynthID-Text reports a score, not a
-    /// p-value or a verdict; Distill's p-value is <see cref="Detect"/>'s, and the reference's weighted
+    /// p-value or a verdict; Distill's p-value is <see cref="WatermarkScheme.Detect"/>'s, and the reference's weighted
     /// mean is <see cref="DetectWeighted"/>'s score.
     /// </summary>
     /// <param name="tokens">The generated tokens only (no prompt).</param>
@@ -264,7 +264,7 @@ public sealed class HfSynthIdScheme : WatermarkScheme
     /// counts the unmasked n-grams, <see cref="DetectionResult.GreenTokens"/> is the number of ones over
     /// every layer, <see cref="DetectionResult.Score"/> the mean g-value over the n-grams counted and the layers.
     /// </remarks>
-    protected override DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options)
+    private protected override DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options)
     {
         var accumulator = new HfSynthIdAccumulator(this, options);
         accumulator.AppendValidated(tokens, default, default);
@@ -308,10 +308,10 @@ public sealed class HfSynthIdScheme : WatermarkScheme
     }
 
     /// <inheritdoc />
-    protected override WatermarkAccumulator CreateAccumulatorCore(DetectionOptions options) => new HfSynthIdAccumulator(this, options);
+    private protected override WatermarkAccumulator CreateAccumulatorCore(DetectionOptions options) => new HfSynthIdAccumulator(this, options);
 
     /// <inheritdoc />
-    protected override WatermarkAccumulator ReadAccumulatorCore(Stream source, DetectionOptions options) => HfSynthIdAccumulator.ReadFrom(source, this, options);
+    private protected override WatermarkAccumulator ReadAccumulatorCore(Stream source, DetectionOptions options) => HfSynthIdAccumulator.ReadFrom(source, this, options);
 
     /// <inheritdoc />
     /// <remarks>
@@ -326,7 +326,7 @@ public sealed class HfSynthIdScheme : WatermarkScheme
     /// <see cref="WatermarkedSpan.GreenTokens"/> its ones; <see cref="WatermarkedSpan.Score"/> is the
     /// window's mean g-value over its indices.
     /// </remarks>
-    protected override LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options)
+    private protected override LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options)
     {
         var trials = new int[tokens.Length];
         var ones = new int[tokens.Length];

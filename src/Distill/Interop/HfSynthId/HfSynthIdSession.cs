@@ -46,7 +46,7 @@ internal sealed class HfSynthIdSession : WatermarkSession
     /// <summary>Gets the hash of the current context (what the next call hashes).</summary>
     internal long ContextHash => HfSynthIdScheme.ContextHash(_context);
 
-    protected override void ProcessLogitsCore(Span<float> logits)
+    private protected override void ProcessLogitsCore(Span<float> logits)
     {
         _calls++;
         if (_scheme.Options.SkipFirstNgramCalls && _calls < _scheme.Options.NgramLength)
@@ -69,7 +69,7 @@ internal sealed class HfSynthIdSession : WatermarkSession
         _scheme.UpdateScores(logits, hash, _p, _g, _product);
     }
 
-    protected override void AcceptCore(int token)
+    private protected override void AcceptCore(int token)
     {
         if (_context.Length > 0)
         {
@@ -80,7 +80,7 @@ internal sealed class HfSynthIdSession : WatermarkSession
         _position++;
     }
 
-    protected override void ResetCore(ReadOnlySpan<int> prompt)
+    private protected override void ResetCore(ReadOnlySpan<int> prompt)
     {
         Array.Clear(_context);
         _history.Reset();

@@ -110,11 +110,11 @@ internal sealed class VllmGumbelAccumulator : ContextAccumulator<VllmTally>
     }
 
     /// <inheritdoc />
-    protected override void AppendCore(ReadOnlySpan<int> tokens) =>
+    private protected override void AppendCore(ReadOnlySpan<int> tokens) =>
         _scheme.Score(tokens, _window, _documentContexts, _pairs, ref Counts, default, default);
 
     /// <inheritdoc />
-    protected override void MergeCore(WatermarkAccumulator other)
+    private protected override void MergeCore(WatermarkAccumulator other)
     {
         var typed = (VllmGumbelAccumulator)other;
         MergeTally(typed.Counts, typed._pairs is null ? null : [.. typed._pairs.Select(p => (p.Key.State, p.Value, p.Key.Token))]);

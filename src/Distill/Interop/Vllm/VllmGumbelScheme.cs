@@ -48,7 +48,7 @@ public sealed class VllmGumbelScheme : WatermarkScheme
     public const int Version = 1;
 
     /// <summary>The PRF version: vLLM's <c>philox4x32-10-v1</c>.</summary>
-    public const int PrfVersion = 1;
+    internal const int PrfVersion = 1;
 
     /// <summary>vLLM's verdict threshold on its p-value.</summary>
     public const double ReferenceThreshold = 0.01;
@@ -123,7 +123,7 @@ public sealed class VllmGumbelScheme : WatermarkScheme
 
     /// <inheritdoc />
     /// <remarks>The prompt is not part of vLLM's context; the dual-key routing draws from a seed taken from the operating system's random number generator.</remarks>
-    protected override WatermarkSession CreateSessionCore(ReadOnlySpan<int> prompt)
+    private protected override WatermarkSession CreateSessionCore(ReadOnlySpan<int> prompt)
     {
         var session = new VllmGumbelSession(this, routingSeed: null);
         session.Reset(prompt);
@@ -135,7 +135,7 @@ public sealed class VllmGumbelScheme : WatermarkScheme
     /// <param name="routingSeed">The seed of the per-step key choice (ignored for one key).</param>
     /// <returns>A new session; not thread-safe.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A prompt token is outside the vocabulary.</exception>
-    public VllmGumbelSession CreateSession(ReadOnlySpan<int> prompt, int routingSeed)
+    public WatermarkSession CreateSession(ReadOnlySpan<int> prompt, int routingSeed)
     {
         var session = new VllmGumbelSession(this, routingSeed);
         session.Reset(prompt);
@@ -150,7 +150,7 @@ public sealed class VllmGumbelScheme : WatermarkScheme
     /// them. Dual key: the Chernoff bound of (1 - alpha) Gamma(n) + alpha Gamma(n). Tokens are one
     /// response (context padding at the start); nothing is skipped as a prefix.
     /// </remarks>
-    protected override DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options)
+    private protected override DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options)
     {
         var tally = default(VllmTally);
         var window = new VllmContextWindow(Options.ContextWidth);
@@ -188,17 +188,17 @@ public sealed class VllmGumbelScheme : WatermarkScheme
     }
 
     /// <inheritdoc />
-    protected override WatermarkAccumulator CreateAccumulatorCore(DetectionOptions options) => new VllmGumbelAccumulator(this, options);
+    private protected override WatermarkAccumulator CreateAccumulatorCore(DetectionOptions options) => new VllmGumbelAccumulator(this, options);
 
     /// <inheritdoc />
-    protected override WatermarkAccumulator ReadAccumulatorCore(Stream source, DetectionOptions options) => VllmGumbelAccumulator.ReadFrom(source, this, options);
+    private protected override WatermarkAccumulator ReadAccumulatorCore(Stream source, DetectionOptions options) => VllmGumbelAccumulator.ReadFrom(source, this, options);
 
     /// <inheritdoc />
     /// <remarks>
     /// Per-token values are Distill's conservative scores; a window's tail is that of <see cref="WatermarkScheme.Detect"/>
     /// for its n tokens, Bonferroni-corrected for every window searched.
     /// </remarks>
-    protected override LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options)
+    private protected override LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options)
     {
         var values = new double[tokens.Length];
         var tally = default(VllmTally);

@@ -27,7 +27,7 @@ namespace Distill.Interop;
 /// </para>
 /// <para>Allocation per token: none once the look-back table has grown to the response's size. Not thread-safe.</para>
 /// </remarks>
-public sealed class VllmGumbelSession : WatermarkSession
+internal sealed class VllmGumbelSession : WatermarkSession
 {
     private readonly VllmGumbelScheme _scheme;
     private readonly int? _routingSeed;
@@ -58,7 +58,7 @@ public sealed class VllmGumbelSession : WatermarkSession
     /// <summary>Makes the logits one-hot on the watermarked choice, or leaves them unchanged for an unwatermarked step.</summary>
     /// <param name="logits">The logits of every token (temperature-scaled; negative infinity for masked tokens); modified in place.</param>
     /// <exception cref="ArgumentException">At a watermarked step, every logit is negative infinity; nothing is modified then.</exception>
-    protected override void ProcessLogitsCore(Span<float> logits) => GumbelChoice.KeepOnly(logits, ChooseChecked(logits, DrawKeyB()));
+    private protected override void ProcessLogitsCore(Span<float> logits) => GumbelChoice.KeepOnly(logits, ChooseChecked(logits, DrawKeyB()));
 
     /// <summary>
     /// Returns vLLM's watermarked token of this step without modifying the logits, or -1 when the step
@@ -86,7 +86,7 @@ public sealed class VllmGumbelSession : WatermarkSession
     }
 
     /// <inheritdoc />
-    protected override void AcceptCore(int token)
+    private protected override void AcceptCore(int token)
     {
         // The context's state was absorbed by this step's ChooseToken, unless the caller skipped it.
         UInt128 context = _contextStateValid ? _contextState : VllmGumbelScheme.Pack(_scheme.PrfA.Absorb(_window.Context));
@@ -109,7 +109,7 @@ public sealed class VllmGumbelSession : WatermarkSession
 
     /// <inheritdoc />
     /// <remarks>Forgets the response's contexts; a session without a fixed routing seed draws a new one.</remarks>
-    protected override void ResetCore(ReadOnlySpan<int> prompt)
+    private protected override void ResetCore(ReadOnlySpan<int> prompt)
     {
         _window.Reset();
         _contextStateValid = false;

@@ -80,7 +80,7 @@ public sealed record VllmOptions
     }
 
     /// <summary>The largest supported context width.</summary>
-    public const int MaxContextWidth = 64;
+    internal const int MaxContextWidth = 64;
 
     /// <summary>Gets the scheme name these options describe.</summary>
     internal string SchemeName => DualKey ? "vllm-dual-key-gumbel" : "vllm-gumbel";

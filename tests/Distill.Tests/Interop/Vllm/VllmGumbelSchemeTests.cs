@@ -6,40 +6,10 @@ using System.Text.Json;
 using Distill.Detection;
 using Distill.Interop;
 using Distill.Statistics;
-using Distill.Tests.Contract;
 using FsCheck;
 using FsCheck.Xunit;
 
 namespace Distill.Tests.Interop;
-
-public sealed class VllmGumbelContractTests : SchemeContractTests
-{
-    protected override string SchemeName => VllmGumbelScheme.SchemeName;
-
-    protected override bool IsDistortionFree => true;
-
-    protected override WatermarkKey SchemeKey(WatermarkKey key) => TestData.IntegerKeyFor(key);
-
-    protected override WatermarkScheme Create(WatermarkKey key, int vocabularySize) => VllmGumbelScheme.Create(SchemeKey(key), VllmOptions.Default, vocabularySize);
-}
-
-/// <summary>The dual key: sessions route each step to key B at random, so they are not deterministic.</summary>
-public sealed class VllmDualKeyContractTests : SchemeContractTests
-{
-    protected override string SchemeName => VllmGumbelScheme.DualKeySchemeName;
-
-    protected override bool IsDistortionFree => true;
-
-    protected override bool SessionsAreDeterministic => false;
-
-    protected override int NullKeys => 1_000;
-
-    protected override int DistortionDraws => 5_000;
-
-    protected override WatermarkKey SchemeKey(WatermarkKey key) => TestData.IntegerKeyFor(key);
-
-    protected override WatermarkScheme Create(WatermarkKey key, int vocabularySize) => VllmGumbelScheme.Create(SchemeKey(key), VllmOptions.DualKeyDefault with { ContextWidth = 2 }, vocabularySize);
-}
 
 /// <summary>The vLLM profiles' own facts: Distill's p-values beside the reference's, the look-back, the profile file.</summary>
 public sealed class VllmGumbelSchemeTests
@@ -110,7 +80,7 @@ public sealed class VllmGumbelSchemeTests
 
         var scheme = VllmGumbelScheme.Create(WatermarkKey.FromIntegers([11]), VllmOptions.DualKeyDefault with { Alpha = alpha }, 64);
         Assert.Equal(alpha, scheme.Options.Alpha);
-        VllmGumbelSession session = scheme.CreateSession([1, 2], routingSeed: 3);
+        VllmGumbelSession session = (VllmGumbelSession)scheme.CreateSession([1, 2], routingSeed: 3);
         var random = new Random(4);
         var logits = new float[64];
         var tokens = new int[120];

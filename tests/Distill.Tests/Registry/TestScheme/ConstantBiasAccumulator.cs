@@ -8,142 +8,128 @@ using Distill.Detection;
 namespace Distill.Tests.Registry.TestScheme;
 
 /// <summary>The counts of a <see cref="ConstantBiasScheme"/> over documents, with the set of scored tokens when deduplicating.</summary>
-internal sealed class ConstantBiasAccumulator : WatermarkAccumulator
+/// <remarks>The base class owns the descriptor, the counts, emptying and the state framing; this class adds only the scoring.</remarks>
+internal sealed class ConstantBiasAccumulator : ContextAccumulator<GreenListCounts>
 {
     private static readonly byte[] s_magic = Encoding.ASCII.GetBytes("DSTLTCB1");
     private readonly ConstantBiasScheme _scheme;
     private readonly HashSet<int>? _seen;
-    private readonly int _minimumScoredTokens;
-    private long _tokens;
-    private long _repeated;
-    private long _scored;
-    private long _green;
 
     public ConstantBiasAccumulator(ConstantBiasScheme scheme, DetectionOptions options)
+        : base(scheme.Descriptor, options)
     {
         _scheme = scheme;
-        _minimumScoredTokens = options.MinimumScoredTokens;
         _seen = options.Deduplicate ? [] : null;
     }
 
-    public override SchemeDescriptor Descriptor => _scheme.Descriptor;
-
-    public override bool Deduplicate => _seen is not null;
-
-    public override long TokenCount => _tokens;
-
-    public override long ScoredTokens => _scored;
-
-    public override void Append(ReadOnlySpan<int> tokens)
-    {
-        LogitsGuard.ValidateTokens(tokens, _scheme.VocabularySize, nameof(tokens));
-        foreach (int token in tokens)
-        {
-            _tokens++;
-            if (_seen is not null && !_seen.Add(token))
-            {
-                _repeated++;
-                continue;
-            }
-
-            _scored++;
-            _green += _scheme.IsGreen(token) ? 1 : 0;
-        }
-    }
+    protected override byte[] StateMagic => s_magic;
 
     // Every token is scored on its own: documents have no context to end.
     public override void EndDocument()
     {
     }
 
-    public override void Merge(WatermarkAccumulator other)
+    public override DetectionResult GetResult() =>
+        new(Descriptor, Counts, _scheme.Options.Gamma, Deduplicate, MinimumScoredTokens);
+
+    private protected override void AppendCore(ReadOnlySpan<int> tokens)
     {
-        ConstantBiasAccumulator that = CheckMergeable<ConstantBiasAccumulator>(other);
-        _tokens += that._tokens;
-        _repeated += that._repeated;
+        foreach (int token in tokens)
+        {
+            Counts.Tokens++;
+            Score(token);
+        }
+    }
+
+    private protected override void MergeCore(WatermarkAccumulator other)
+    {
+        var that = (ConstantBiasAccumulator)other;
+        Counts.Tokens += that.Counts.Tokens;
         if (_seen is null)
         {
-            _scored += that._scored;
-            _green += that._green;
+            Counts.Scored += that.Counts.Scored;
+            Counts.Green += that.Counts.Green;
             return;
         }
 
+        Counts.SkippedRepeated += that.Counts.SkippedRepeated;
         foreach (int token in that._seen!)
         {
-            if (_seen.Add(token))
-            {
-                _scored++;
-                _green += _scheme.IsGreen(token) ? 1 : 0;
-            }
-            else
-            {
-                _repeated++;
-            }
+            Score(token);
         }
     }
 
-    public override DetectionResult GetResult()
-    {
-        var counts = new GreenListCounts { Tokens = _tokens, SkippedRepeated = _repeated, Scored = _scored, Green = _green };
-        return new DetectionResult(Descriptor, counts, _scheme.Options.Gamma, Deduplicate, _minimumScoredTokens);
-    }
+    protected override void ClearScoringState() => _seen?.Clear();
 
-    public override void Reset()
+    protected override void WritePayload(BinaryWriter writer)
     {
-        _tokens = _repeated = _scored = _green = 0;
-        _seen?.Clear();
-    }
-
-    public override void WriteTo(Stream destination)
-    {
-        ArgumentNullException.ThrowIfNull(destination);
-        WriteState(destination, s_magic, Descriptor, writer =>
+        writer.Write(Deduplicate);
+        writer.Write(Counts.Tokens);
+        writer.Write(Counts.SkippedRepeated);
+        writer.Write(Counts.Scored);
+        writer.Write(Counts.Green);
+        int[] stored = _seen?.Order().ToArray() ?? [];
+        writer.Write(stored.Length);
+        foreach (int token in stored)
         {
-            writer.Write(Deduplicate);
-            writer.Write(_tokens);
-            writer.Write(_repeated);
-            writer.Write(_scored);
-            writer.Write(_green);
-            foreach (int token in _seen?.Order() ?? Enumerable.Empty<int>())
+            writer.Write(token);
+        }
+    }
+
+    public static ConstantBiasAccumulator ReadFrom(Stream source, ConstantBiasScheme scheme, DetectionOptions options) =>
+        ReadState(source, s_magic, scheme.Descriptor, 37, "constant-bias", reader =>
+        {
+            var accumulator = new ConstantBiasAccumulator(scheme, options with { Deduplicate = reader.ReadBoolean() });
+            long tokens = reader.ReadInt64();
+            long repeated = reader.ReadInt64();
+            long scored = reader.ReadInt64();
+            long green = reader.ReadInt64();
+            if (tokens < 0 || repeated < 0 || scored < 0 || green < 0 || green > scored || scored + repeated != tokens)
             {
-                writer.Write(token);
+                throw Inconsistent();
             }
+
+            accumulator.Counts.Tokens = tokens;
+            int stored = ReadEntryCount(reader, accumulator.Deduplicate, scored, sizeof(int));
+            if (accumulator._seen is null)
+            {
+                accumulator.Counts.SkippedRepeated = repeated;
+                accumulator.Counts.Scored = scored;
+                accumulator.Counts.Green = green;
+                return accumulator;
+            }
+
+            for (int i = 0; i < stored; i++)
+            {
+                int token = reader.ReadInt32();
+                if (token < 0 || token >= scheme.VocabularySize || !accumulator._seen.Add(token))
+                {
+                    throw Inconsistent();
+                }
+
+                accumulator.Counts.Scored++;
+                accumulator.Counts.Green += scheme.IsGreen(token) ? 1 : 0;
+            }
+
+            if (accumulator.Counts.Green != green)
+            {
+                throw Inconsistent();
+            }
+
+            accumulator.Counts.SkippedRepeated = repeated;
+            return accumulator;
         });
-    }
 
-    public static ConstantBiasAccumulator ReadFrom(Stream source, ConstantBiasScheme scheme, DetectionOptions options)
+    // Scores one token, once per distinct token when deduplicating (the token count is the caller's).
+    private void Score(int token)
     {
-        byte[] data = ReadState(source, s_magic, scheme.Descriptor, 33, "constant-bias");
-        using BinaryReader reader = PayloadReader(data, s_magic);
-        var accumulator = new ConstantBiasAccumulator(scheme, new DetectionOptions { Deduplicate = reader.ReadBoolean(), MinimumScoredTokens = options.MinimumScoredTokens });
-        accumulator._tokens = reader.ReadInt64();
-        accumulator._repeated = reader.ReadInt64();
-        accumulator._scored = reader.ReadInt64();
-        accumulator._green = reader.ReadInt64();
-        long stored = (reader.BaseStream.Length - reader.BaseStream.Position) / sizeof(int);
-        if (accumulator._tokens < 0 || accumulator._scored < 0 || accumulator._green < 0 || accumulator._green > accumulator._scored
-            || accumulator._repeated < 0 || accumulator._scored + accumulator._repeated != accumulator._tokens || stored != (accumulator.Deduplicate ? accumulator._scored : 0))
+        if (_seen is not null && !_seen.Add(token))
         {
-            throw new InvalidDataException("The accumulator data is inconsistent.");
+            Counts.SkippedRepeated++;
+            return;
         }
 
-        long green = 0;
-        for (long i = 0; i < stored; i++)
-        {
-            int token = reader.ReadInt32();
-            if (token < 0 || token >= scheme.VocabularySize || !accumulator._seen!.Add(token))
-            {
-                throw new InvalidDataException("The accumulator data is inconsistent.");
-            }
-
-            green += scheme.IsGreen(token) ? 1 : 0;
-        }
-
-        if (accumulator.Deduplicate && green != accumulator._green)
-        {
-            throw new InvalidDataException("The accumulator data is inconsistent.");
-        }
-
-        return accumulator;
+        Counts.Scored++;
+        Counts.Green += _scheme.IsGreen(token) ? 1 : 0;
     }
 }

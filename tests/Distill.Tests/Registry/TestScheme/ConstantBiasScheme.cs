@@ -74,7 +74,7 @@ internal sealed class ConstantBiasScheme : WatermarkScheme
     }
 
     /// <inheritdoc />
-    public override WatermarkSession CreateSession(ReadOnlySpan<int> prompt)
+    private protected override WatermarkSession CreateSessionCore(ReadOnlySpan<int> prompt)
     {
         var session = new ConstantBiasSession(this);
         session.Reset(prompt);
@@ -82,26 +82,22 @@ internal sealed class ConstantBiasScheme : WatermarkScheme
     }
 
     /// <inheritdoc />
-    public override DetectionResult Detect(ReadOnlySpan<int> tokens, DetectionOptions? options = null)
+    private protected override DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options)
     {
-        LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
-        options ??= DetectionOptions.Default;
         var accumulator = new ConstantBiasAccumulator(this, options);
         accumulator.Append(tokens);
         return accumulator.GetResult();
     }
 
     /// <inheritdoc />
-    public override WatermarkAccumulator CreateAccumulator(DetectionOptions? options = null) => new ConstantBiasAccumulator(this, options ?? DetectionOptions.Default);
+    private protected override WatermarkAccumulator CreateAccumulatorCore(DetectionOptions options) => new ConstantBiasAccumulator(this, options);
 
     /// <inheritdoc />
-    public override WatermarkAccumulator ReadAccumulator(Stream source, DetectionOptions? options = null) => ConstantBiasAccumulator.ReadFrom(source, this, options ?? DetectionOptions.Default);
+    private protected override WatermarkAccumulator ReadAccumulatorCore(Stream source, DetectionOptions options) => ConstantBiasAccumulator.ReadFrom(source, this, options);
 
     /// <inheritdoc />
-    public override LocalizationResult Localize(ReadOnlySpan<int> tokens, LocalizationOptions? options = null)
+    private protected override LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options)
     {
-        LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
-        options ??= LocalizationOptions.Default;
         var seen = new HashSet<int>();
         var scores = new TokenScore[tokens.Length];
         for (int i = 0; i < tokens.Length; i++)

@@ -14,9 +14,8 @@ internal sealed class ConstantBiasSession : WatermarkSession
 
     public override long Position => _position;
 
-    public override void ProcessLogits(Span<float> logits)
+    private protected override void ProcessLogitsCore(Span<float> logits)
     {
-        LogitsGuard.Validate(logits, VocabularySize, nameof(logits));
         float delta = (float)_scheme.Options.Delta;
         for (int token = 0; token < logits.Length; token++)
         {
@@ -28,15 +27,7 @@ internal sealed class ConstantBiasSession : WatermarkSession
         }
     }
 
-    public override void Accept(int token)
-    {
-        LogitsGuard.ValidateToken(token, VocabularySize, nameof(token));
-        _position++;
-    }
+    private protected override void AcceptCore(int token) => _position++;
 
-    public override void Reset(ReadOnlySpan<int> prompt)
-    {
-        LogitsGuard.ValidateTokens(prompt, VocabularySize, nameof(prompt));
-        _position = prompt.Length;
-    }
+    private protected override void ResetCore(ReadOnlySpan<int> prompt) => _position = prompt.Length;
 }
