@@ -62,6 +62,10 @@ internal static class CliApp
                     (default ./evaluation). Defaults: 50 generations of 1000 tokens, 2000 human
                     passages per length, seed 1, schemes kgw, kgw-lefthash, unigram, gumbel,
                     synthid (exp-edit only when named: its test is slow beyond 200 tokens).
+                    With --entropy-sweep: power, size (tokens to p <= 1e-6) and perplexity under an
+                    independent 5-gram model against the sampling entropy, at temperatures 1.0 to
+                    0.3 with top-p 0.9 and at temperature 1 untruncated (defaults: 16 generations
+                    of 200 tokens; --attacks and --human do not apply).
           radioactivity --key FILE --suspect OUTPUTS [--prompts PROMPTS] [--filter OURS] [--json]
                     [--alpha A] [--no-dedup]
                     Test whether a suspect model learned from text watermarked with the profile (the

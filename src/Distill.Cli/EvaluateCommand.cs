@@ -11,7 +11,7 @@ internal static class EvaluateCommand
     public const string DefaultOut = "evaluation";
 
     private static readonly HashSet<string> s_values = ["out", "seed", "generations", "max-tokens", "schemes", "attacks", "human", "threads"];
-    private static readonly HashSet<string> s_flags = [];
+    private static readonly HashSet<string> s_flags = ["entropy-sweep"];
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
@@ -43,6 +43,11 @@ internal static class EvaluateCommand
         }
 
         IReadOnlyList<EvaluationScheme> schemes = a.Get("schemes") is { } schemeNames ? Select(schemeNames, EvaluationSchemes.Select) : EvaluationSchemes.Default;
+        if (a.Has("entropy-sweep"))
+        {
+            return RunEntropySweep(a, stdout, stderr, schemes, seed, threads);
+        }
+
         IReadOnlyList<EvaluationAttack> attacks = a.Get("attacks") is { } attackNames ? Select(attackNames, EvaluationAttack.Select) : EvaluationAttack.All;
         var options = new EvaluationOptions
         {
@@ -58,6 +63,38 @@ internal static class EvaluateCommand
         string outDirectory = a.Get("out") ?? DefaultOut;
         EvaluationReport report = EvaluationRunner.Run(options, line => stderr.WriteLine("distill: " + line));
         foreach (string path in report.WriteTo(outDirectory))
+        {
+            stdout.WriteLine(path);
+        }
+
+        return CliApp.Success;
+    }
+
+    // --generations and --max-tokens keep their meaning with the sweep's own defaults (16 and 200).
+    private static int RunEntropySweep(Arguments a, TextWriter stdout, TextWriter stderr, IReadOnlyList<EvaluationScheme> schemes, long seed, int threads)
+    {
+        if (a.Get("attacks") is not null || a.Get("human") is not null)
+        {
+            throw new UsageException("--entropy-sweep takes no --attacks or --human.");
+        }
+
+        var defaults = new EntropySweepOptions();
+        int maxTokens = a.GetInt("max-tokens", defaults.MaxTokens);
+        if (maxTokens is < 10 or > 10_000)
+        {
+            throw new UsageException("--max-tokens must be from 10 to 10000 with --entropy-sweep.");
+        }
+
+        var options = new EntropySweepOptions
+        {
+            Seed = (ulong)seed,
+            Generations = a.GetInt("generations", defaults.Generations),
+            MaxTokens = maxTokens,
+            MaxDegreeOfParallelism = threads,
+            Schemes = schemes,
+        };
+        EntropySweepReport report = EntropySweep.Run(options, line => stderr.WriteLine("distill: " + line));
+        foreach (string path in report.WriteTo(a.Get("out") ?? DefaultOut))
         {
             stdout.WriteLine(path);
         }

@@ -162,6 +162,35 @@ internal static class LogitTransforms
             : throw new InvalidOperationException("Every token's logit is negative infinity; nothing can be sampled.");
     }
 
+    /// <summary>
+    /// Returns the Shannon entropy, in nats, of softmax(<paramref name="logits"/>): the distribution a
+    /// sampler draws from after temperature and truncation (negative-infinity logits weigh 0); 0 when
+    /// at most one token is left, NaN when none is.
+    /// </summary>
+    /// <remarks>H = log Z - sum(w_i (l_i - max)) / Z with w_i = exp(l_i - max) and Z = sum(w_i), in double precision.</remarks>
+    public static double Entropy(ReadOnlySpan<float> logits, Span<float> scratch)
+    {
+        Debug.Assert(scratch.Length >= logits.Length);
+        Span<float> weights = scratch[..logits.Length];
+        if (ComputeWeights(logits, weights, out double total) == 0)
+        {
+            return double.NaN;
+        }
+
+        float max = TensorPrimitives.Max(logits);
+        double weighted = 0;
+        for (int i = 0; i < weights.Length; i++)
+        {
+            float w = weights[i];
+            if (w > 0)
+            {
+                weighted += w * ((double)logits[i] - max);
+            }
+        }
+
+        return Math.Max(0, Math.Log(total) - (weighted / total));
+    }
+
     /// <summary>Throws when a prompt token is outside the vocabulary.</summary>
     public static void ValidatePrompt(ReadOnlySpan<int> prompt, int vocabularySize, string paramName)
     {

@@ -65,9 +65,29 @@ public sealed class TextGenerator
     /// <exception cref="ArgumentOutOfRangeException">A prompt token is negative or not below the model's vocabulary size.</exception>
     /// <exception cref="ArgumentException"><paramref name="session"/>'s vocabulary size differs from the model's.</exception>
     /// <exception cref="InvalidOperationException">The session masked every token.</exception>
-    public int Generate(ReadOnlySpan<int> prompt, Span<int> destination, SamplingOptions options, WatermarkSession? session = null)
+    public int Generate(ReadOnlySpan<int> prompt, Span<int> destination, SamplingOptions options, WatermarkSession? session = null) =>
+        GenerateWithEntropy(prompt, destination, options, session, []);
+
+    /// <summary>
+    /// Generates as <see cref="Generate(ReadOnlySpan{int}, Span{int}, SamplingOptions, WatermarkSession?)"/>
+    /// does and, when <paramref name="entropies"/> is not empty, writes each step's entropy in nats of
+    /// the sampling distribution after temperature and truncation and before the watermark (0 at
+    /// temperature 0).
+    /// </summary>
+    /// <param name="prompt">The prompt's token ids.</param>
+    /// <param name="destination">Receives the generated token ids.</param>
+    /// <param name="options">Temperature, truncation and seed.</param>
+    /// <param name="session">A watermark session, or <see langword="null"/>.</param>
+    /// <param name="entropies">Empty, or as long as <paramref name="destination"/>.</param>
+    /// <returns>The number of tokens written.</returns>
+    internal int GenerateWithEntropy(ReadOnlySpan<int> prompt, Span<int> destination, SamplingOptions options, WatermarkSession? session, Span<double> entropies)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (!entropies.IsEmpty && entropies.Length != destination.Length)
+        {
+            throw new ArgumentException($"The entropies span has {entropies.Length} elements; {destination.Length} are needed.", nameof(entropies));
+        }
+
         int vocabularySize = Model.VocabularySize;
         if (session is not null && session.VocabularySize != vocabularySize)
         {
@@ -89,6 +109,11 @@ public sealed class TextGenerator
         {
             Model.GetLogProbabilities(window[..filled], logits);
             LogitTransforms.Truncate(logits, options, _scratch, _keys);
+            if (!entropies.IsEmpty)
+            {
+                entropies[step] = options.Temperature == 0 ? 0 : LogitTransforms.Entropy(logits, _scratch);
+            }
+
             session?.ProcessLogits(logits);
             int chosen = LogitTransforms.Choose(logits, options, ref random, _scratch);
             session?.Accept(chosen);
