@@ -136,4 +136,21 @@ public sealed class CalibrateAndEvaluateTests : IDisposable
         (code, _, _) = Run("", "evaluate", "--generations", "0");
         Assert.Equal(2, code);
     }
+
+    [Fact]
+    public void Evaluate_entropy_sweep_writes_its_table_and_plots_and_refuses_attacks()
+    {
+        string output = Path.Combine(_dir, "sweep");
+        var (code, stdout, err) = Run("", "evaluate", "--entropy-sweep", "--out", output, "--generations", "1", "--max-tokens", "20", "--schemes", "gumbel", "--seed", "3");
+        Assert.True(code == 0, err);
+        Assert.Equal(3, stdout.Trim().Split('\n').Length);
+        string markdown = File.ReadAllText(Path.Combine(output, "results.md"));
+        Assert.Contains("`distill evaluate --entropy-sweep --seed 3 --generations 1 --max-tokens 20 --schemes gumbel`", markdown);
+        Assert.Contains("| T=0.3, top-p 0.9 | `gumbel` |", markdown);
+        Assert.StartsWith("<svg", File.ReadAllText(Path.Combine(output, "size-vs-entropy.svg")));
+
+        (code, _, err) = Run("", "evaluate", "--entropy-sweep", "--attacks", "none");
+        Assert.Equal(2, code);
+        Assert.Contains("--entropy-sweep takes no --attacks", err);
+    }
 }
