@@ -1,4 +1,5 @@
 using System;
+using Distill.Fingerprinting;
 using LLama.Native;
 
 namespace Distill.LLamaSharp;
@@ -18,7 +19,18 @@ public sealed class WatermarkBiasStage : WatermarkSamplerStage
     /// <exception cref="ArgumentException"><paramref name="scheme"/> chooses tokens (<see cref="WatermarkSamplerStage.IsChoiceScheme"/>): use <see cref="WatermarkChoiceStage"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A prompt token is outside the scheme's vocabulary.</exception>
     public WatermarkBiasStage(WatermarkScheme scheme, ReadOnlySpan<int> prompt)
-        : base(CheckRole(scheme), prompt)
+        : base(CheckRole(scheme), prompt, null)
+    {
+    }
+
+    /// <summary>Initializes the bias stage of a tenant's fingerprint: the session embeds the tenant's codeword on top of the zero-bit watermark.</summary>
+    /// <param name="scheme">The fingerprint scheme.</param>
+    /// <param name="tenant">The tenant this request is served to.</param>
+    /// <param name="prompt">The prompt's token ids.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="scheme"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A prompt token is outside the scheme's vocabulary.</exception>
+    public WatermarkBiasStage(FingerprintScheme scheme, TenantId tenant, ReadOnlySpan<int> prompt)
+        : base(scheme, prompt, tenant)
     {
     }
 

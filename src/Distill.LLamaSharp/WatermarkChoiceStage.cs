@@ -26,7 +26,7 @@ public sealed class WatermarkChoiceStage : WatermarkSamplerStage
     /// <exception cref="ArgumentException"><paramref name="scheme"/> biases logits: use <see cref="WatermarkBiasStage"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A prompt token is outside the scheme's vocabulary.</exception>
     public WatermarkChoiceStage(WatermarkScheme scheme, ReadOnlySpan<int> prompt)
-        : base(CheckRole(scheme), prompt)
+        : base(CheckRole(scheme), prompt, null)
     {
         _state = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)) | 1;
     }

@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using Distill.ExpEdit;
+using Distill.Fingerprinting;
 using Distill.Gumbel;
 using Distill.Interop;
 using LLama.Native;
@@ -41,6 +42,7 @@ namespace Distill.LLamaSharp;
 public abstract class WatermarkSamplerStage : ICustomSampler
 {
     private readonly float[] _logits;
+    private readonly TenantId? _tenant;
     private int[] _history;
     private int _promptLength;
     private int _count;
@@ -48,11 +50,13 @@ public abstract class WatermarkSamplerStage : ICustomSampler
     /// <summary>Initializes the stage: a fresh session of <paramref name="scheme"/> on <paramref name="prompt"/>.</summary>
     /// <param name="scheme">The scheme.</param>
     /// <param name="prompt">The prompt's token ids.</param>
-    private protected WatermarkSamplerStage(WatermarkScheme scheme, ReadOnlySpan<int> prompt)
+    /// <param name="tenant">For a <see cref="FingerprintScheme"/>, the tenant whose codeword the session embeds; <see langword="null"/> for the zero-bit watermark alone.</param>
+    private protected WatermarkSamplerStage(WatermarkScheme scheme, ReadOnlySpan<int> prompt, TenantId? tenant)
     {
         ArgumentNullException.ThrowIfNull(scheme);
         Scheme = scheme;
-        Session = scheme.CreateSession(prompt);
+        _tenant = tenant;
+        Session = tenant is { } t ? ((FingerprintScheme)scheme).CreateSession(t, prompt) : scheme.CreateSession(prompt);
         _logits = new float[scheme.VocabularySize];
         _logits.AsSpan().Fill(float.NegativeInfinity);
         _history = new int[Math.Max(64, prompt.Length * 2)];
@@ -81,6 +85,16 @@ public abstract class WatermarkSamplerStage : ICustomSampler
     /// <exception cref="ArgumentOutOfRangeException">A prompt token is outside the scheme's vocabulary.</exception>
     public static WatermarkSamplerStage Create(WatermarkScheme scheme, ReadOnlySpan<int> prompt) =>
         IsChoiceScheme(scheme) ? new WatermarkChoiceStage(scheme, prompt) : new WatermarkBiasStage(scheme, prompt);
+
+    /// <summary>Creates the bias stage of a tenant's fingerprint: the session embeds the tenant's codeword on top of the zero-bit watermark.</summary>
+    /// <param name="scheme">The fingerprint scheme.</param>
+    /// <param name="tenant">The tenant this request is served to.</param>
+    /// <param name="prompt">The prompt's token ids.</param>
+    /// <returns>The stage.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="scheme"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A prompt token is outside the scheme's vocabulary.</exception>
+    public static WatermarkSamplerStage Create(FingerprintScheme scheme, TenantId tenant, ReadOnlySpan<int> prompt) =>
+        new WatermarkBiasStage(scheme, tenant, prompt);
 
     /// <summary>Creates the stage for a scheme's role after checking that the model's vocabulary is the scheme's.</summary>
     /// <param name="scheme">The scheme.</param>
@@ -187,10 +201,11 @@ public abstract class WatermarkSamplerStage : ICustomSampler
 
     /// <summary>Creates a stage of the same scheme at the same point: the prompt, then the tokens accepted since.</summary>
     /// <returns>The clone.</returns>
-    /// <remarks>A scheme that draws a per-request variant (Gumbel-max with several variants) draws the clone's afresh.</remarks>
+    /// <remarks>A fingerprint stage's clone embeds the same tenant. A scheme that draws a per-request variant (Gumbel-max with several variants) draws the clone's afresh.</remarks>
     public ICustomSampler Clone()
     {
-        WatermarkSamplerStage clone = Create(Scheme, _history.AsSpan(0, _promptLength));
+        ReadOnlySpan<int> prompt = _history.AsSpan(0, _promptLength);
+        WatermarkSamplerStage clone = _tenant is { } tenant ? Create((FingerprintScheme)Scheme, tenant, prompt) : Create(Scheme, prompt);
         for (int i = _promptLength; i < _count; i++)
         {
             clone.Accept((LLamaToken)_history[i]);

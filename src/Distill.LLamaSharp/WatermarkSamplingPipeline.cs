@@ -1,5 +1,6 @@
 using System;
 using System.Security.Cryptography;
+using Distill.Fingerprinting;
 using LLama.Native;
 using LLama.Sampling;
 
@@ -33,6 +34,17 @@ public sealed class WatermarkSamplingPipeline : BaseSamplingPipeline
     public WatermarkSamplingPipeline(WatermarkScheme scheme, ReadOnlySpan<int> prompt)
     {
         Stage = WatermarkSamplerStage.Create(scheme, prompt);
+    }
+
+    /// <summary>Initializes a pipeline for one request served to a tenant: the fingerprint's session embeds the tenant's codeword.</summary>
+    /// <param name="scheme">The fingerprint scheme.</param>
+    /// <param name="tenant">The tenant this request is served to.</param>
+    /// <param name="prompt">The prompt's token ids.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="scheme"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A prompt token is outside the scheme's vocabulary.</exception>
+    public WatermarkSamplingPipeline(FingerprintScheme scheme, TenantId tenant, ReadOnlySpan<int> prompt)
+    {
+        Stage = WatermarkSamplerStage.Create(scheme, tenant, prompt);
     }
 
     /// <summary>Gets the watermark stage (its session, and <see cref="WatermarkSamplerStage.Reset(ReadOnlySpan{int})"/> for a new prompt).</summary>

@@ -1,5 +1,7 @@
+using System.Linq;
 using Distill.Detection;
 using Distill.ExpEdit;
+using Distill.Fingerprinting;
 using LLama.Sampling;
 using Xunit.Abstractions;
 
@@ -51,6 +53,25 @@ public sealed class LlamaGenerationTests(TinyModelFixture model, ITestOutputHelp
         DetectionResult result = scheme.Detect(generated);
         output.WriteLine($"{name} without the stage: log10 p = {result.Log10PValue:F2}, {result.ScoredTokens} scored");
         Assert.True(result.Log10PValue > -3, $"{name}: log10 p = {result.Log10PValue:F2} without a watermark.");
+    }
+
+    /// <summary>A tenant's fingerprint pipeline embeds the master key's watermark and the tenant's codeword, which tracing among 1,000 registered tenants reads back.</summary>
+    [Fact]
+    public void TenantFingerprintIsDetectedAndTraced()
+    {
+        var scheme = (FingerprintScheme)TestSchemes.Create("fingerprint");
+        TenantId tenant = TenantId.FromName("tenant-42");
+        using var pipeline = new WatermarkSamplingPipeline(scheme, tenant, Prompt) { Seed = 7 };
+
+        int[] generated = model.Generate(pipeline, Prompt, 400);
+
+        DetectionResult result = scheme.Detect(generated);
+        var registry = TenantRegistry.FromNames(Enumerable.Range(0, 1000).Select(i => $"tenant-{i}"));
+        TraceResult trace = scheme.Trace(generated, registry);
+        output.WriteLine($"tenant fingerprint: log10 p = {result.Log10PValue:F2}; trace best {trace.BestCandidate}, log10 p {trace.Log10PValue:F2} (uncorrected {trace.Log10PValueUncorrected:F2})");
+        Assert.True(result.Log10PValue < Log10Threshold);
+        Assert.Equal(tenant, trace.Tenant);
+        Assert.True(trace.Log10PValue < -3, $"trace log10 p = {trace.Log10PValue:F2}");
     }
 
     /// <summary>EXP-edit through llama.cpp: its permutation test puts the watermarked text below every one of the fresh keys, and the plain text does not.</summary>
