@@ -20,7 +20,7 @@ public sealed class LlamaGenerationTests(TinyModelFixture model, ITestOutputHelp
     private static readonly int[] Prompt = [1, 300, 301, 302, 303, 304, 305, 306];
 
     /// <summary>Gets the schemes whose detection gives an exact or conservative p-value at once (EXP-edit's permutation test has its own test).</summary>
-    public static TheoryData<string> Schemes { get; } = ["kgw", "unigram", "synthid", "hf-kgw", "fingerprint", "gumbel", "vllm-gumbel"];
+    public static TheoryData<string> Schemes { get; } = ["kgw", "unigram", "synthid", "hf-kgw", "hf-synthid", "fingerprint", "gumbel", "vllm-gumbel", "vllm-dual-key-gumbel"];
 
     /// <summary>Each scheme's watermark, embedded by its llama.cpp stage, is detected at p &lt; 1e-6 within 200 tokens.</summary>
     /// <param name="name">The scheme.</param>
