@@ -56,12 +56,14 @@ internal static class CliApp
                     by Tardos score and accuses those whose p <= E (default 1e-6, a bound on
                     accusing any innocent tenant); shows the top K (default 20).
           evaluate  [--out DIR] [--seed N] [--generations N] [--max-tokens N] [--human N]
-                    [--schemes a,b] [--attacks a,b] [--threads N]
+                    [--schemes a,b] [--attacks a,b] [--threads N] [--matrix]
                     TPR against length for each scheme and attack with the built-in model, beside the
                     FPR on held-out human text: markdown tables and SVG plots written to DIR
                     (default ./evaluation). Defaults: 50 generations of 1000 tokens, 2000 human
                     passages per length, seed 1, schemes kgw, kgw-lefthash, unigram, gumbel,
                     synthid (exp-edit only when named: its test is slow beyond 200 tokens).
+                    --matrix: the offline attack matrix (synonyms, typos, contractions, lower case,
+                    word swap, homoglyphs, zero-width, back-translation) and DIR/matrix.md.
           radioactivity --key FILE --suspect OUTPUTS [--prompts PROMPTS] [--filter OURS] [--json]
                     [--alpha A] [--no-dedup]
                     Test whether a suspect model learned from text watermarked with the profile (the

@@ -11,7 +11,7 @@ internal static class EvaluateCommand
     public const string DefaultOut = "evaluation";
 
     private static readonly HashSet<string> s_values = ["out", "seed", "generations", "max-tokens", "schemes", "attacks", "human", "threads"];
-    private static readonly HashSet<string> s_flags = [];
+    private static readonly HashSet<string> s_flags = ["matrix"];
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
@@ -43,7 +43,8 @@ internal static class EvaluateCommand
         }
 
         IReadOnlyList<EvaluationScheme> schemes = a.Get("schemes") is { } schemeNames ? Select(schemeNames, EvaluationSchemes.Select) : EvaluationSchemes.Default;
-        IReadOnlyList<EvaluationAttack> attacks = a.Get("attacks") is { } attackNames ? Select(attackNames, EvaluationAttack.Select) : EvaluationAttack.All;
+        bool matrix = a.Has("matrix");
+        IReadOnlyList<EvaluationAttack> attacks = a.Get("attacks") is { } attackNames ? Select(attackNames, EvaluationAttack.Select) : matrix ? EvaluationAttack.Matrix : EvaluationAttack.All;
         var options = new EvaluationOptions
         {
             Seed = (ulong)seed,
@@ -59,6 +60,13 @@ internal static class EvaluateCommand
         EvaluationReport report = EvaluationRunner.Run(options, line => stderr.WriteLine("distill: " + line));
         foreach (string path in report.WriteTo(outDirectory))
         {
+            stdout.WriteLine(path);
+        }
+
+        if (matrix)
+        {
+            string path = Path.Combine(outDirectory, "matrix.md");
+            File.WriteAllText(path, report.ToMatrixMarkdown(), new System.Text.UTF8Encoding(false));
             stdout.WriteLine(path);
         }
 
