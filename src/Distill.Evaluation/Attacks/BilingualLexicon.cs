@@ -2,7 +2,6 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
-using System.IO.Compression;
 using System.Text;
 
 namespace Distill.Evaluation.Attacks;
@@ -15,8 +14,9 @@ namespace Distill.Evaluation.Attacks;
 /// <remarks>
 /// <para>
 /// An index line is <c>headword TAB offset TAB length</c>, offset and length in dictd's base-64
-/// digits (A-Z, a-z, 0-9, +, /); the data file is gzip (dictzip) and is decompressed once when
-/// loaded. An entry's first line is the headword with its pronunciation and grammar; its second line
+/// digits (A-Z, a-z, 0-9, +, /); the data file is dictzip (gzip whose extra field lists
+/// independently compressed chunks), so an entry is read by inflating only its chunks; a plain gzip
+/// file is decompressed whole when loaded. An entry's first line is the headword with its pronunciation and grammar; its second line
 /// lists the translations, separated by commas, with grammar in angle brackets and labels in square
 /// brackets (removed). Only translations of one word (letters, apostrophes and hyphens) are kept,
 /// in the order of the entries, which FreeDict orders by sense. Lookups try the headword as given,
@@ -30,11 +30,11 @@ public sealed class BilingualLexicon
 
     private const string Digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-    private readonly Dictionary<string, List<(int Offset, int Length)>> _index;
-    private readonly byte[] _data;
+    private readonly Dictionary<string, List<(long Offset, int Length)>> _index;
+    private readonly DictData _data;
     private readonly ConcurrentDictionary<string, string[]> _translations = new(StringComparer.Ordinal);
 
-    private BilingualLexicon(string name, Dictionary<string, List<(int, int)>> index, byte[] data)
+    private BilingualLexicon(string name, Dictionary<string, List<(long, int)>> index, DictData data)
     {
         Name = name;
         _index = index;
@@ -79,38 +79,25 @@ public sealed class BilingualLexicon
             }
         }
 
-        byte[] data;
-        try
-        {
-            using var file = File.OpenRead(dataPath);
-            using var gzip = new GZipStream(file, CompressionMode.Decompress);
-            using var memory = new MemoryStream();
-            gzip.CopyTo(memory);
-            data = memory.ToArray();
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new InvalidDataException($"Dictionary file '{dataPath}' is not valid gzip (dictzip): {ex.Message}", ex);
-        }
-
-        var index = new Dictionary<string, List<(int, int)>>(StringComparer.Ordinal);
+        DictData data = DictData.Read(dataPath);
+        var index = new Dictionary<string, List<(long, int)>>(StringComparer.Ordinal);
         int number = 0;
         foreach (string line in File.ReadLines(indexPath))
         {
             number++;
             string[] f = line.Split('\t');
             long offset = f.Length == 3 ? Decode(f[1]) : -1, length = f.Length == 3 ? Decode(f[2]) : -1;
-            if (offset < 0 || length < 0 || offset + length > data.Length)
+            if (offset < 0 || length < 0 || offset + length > data.Length || length > int.MaxValue)
             {
                 throw new InvalidDataException($"Dictionary file '{indexPath}' is corrupt at line {number}: expected 'headword TAB offset TAB length' (base-64 digits) inside the {data.Length}-byte data.");
             }
 
-            if (!index.TryGetValue(f[0], out List<(int, int)>? entries))
+            if (!index.TryGetValue(f[0], out List<(long, int)>? entries))
             {
                 index[f[0]] = entries = [];
             }
 
-            entries.Add(((int)offset, (int)length));
+            entries.Add((offset, (int)length));
         }
 
         return new BilingualLexicon(name, index, data);
@@ -128,15 +115,15 @@ public sealed class BilingualLexicon
 
     private string[] Find(string headword)
     {
-        if (!_index.TryGetValue(headword, out List<(int Offset, int Length)>? entries) && !_index.TryGetValue(headword.ToLowerInvariant(), out entries))
+        if (!_index.TryGetValue(headword, out List<(long Offset, int Length)>? entries) && !_index.TryGetValue(headword.ToLowerInvariant(), out entries))
         {
             return [];
         }
 
         var result = new List<string>();
-        foreach ((int offset, int length) in entries)
+        foreach ((long offset, int length) in entries)
         {
-            string entry = Encoding.UTF8.GetString(_data, offset, length);
+            string entry = Encoding.UTF8.GetString(_data.Read(offset, length));
             string[] lines = entry.Split('\n');
             if (lines.Length < 2)
             {

@@ -210,6 +210,38 @@ public sealed class TextAttackTests
         AssertDeterministic(homoglyph, text);
     }
 
+    [Fact]
+    public void Lexicon_reads_a_plain_gzip_dictionary_and_names_the_line_of_a_corrupt_index()
+    {
+        string directory = Directory.CreateTempSubdirectory("distill-dict-").FullName;
+        try
+        {
+            const string Entry = "house /haus/\nHaus <neut>, Heim [fig.]\n      \"build a house\"  - ein Haus bauen\n";
+            using (var gzip = new System.IO.Compression.GZipStream(File.Create(Path.Combine(directory, "test-eng-deu.dict.dz")), System.IO.Compression.CompressionLevel.Optimal))
+            {
+                gzip.Write(System.Text.Encoding.UTF8.GetBytes(Entry));
+            }
+
+            // Offset 0 and length in dictd's base-64 digits.
+            string length = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[System.Text.Encoding.UTF8.GetByteCount(Entry) / 64].ToString()
+                + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[System.Text.Encoding.UTF8.GetByteCount(Entry) % 64];
+            File.WriteAllText(Path.Combine(directory, "test-eng-deu.index"), $"house\tA\t{length}\n");
+            BilingualLexicon lexicon = BilingualLexicon.Load("test-eng-deu", directory);
+            Assert.Equal(["Haus", "Heim"], lexicon.Translations("house"));
+            Assert.Equal(["Haus", "Heim"], lexicon.Translations("House"));
+            Assert.Empty(lexicon.Translations("garden"));
+
+            File.WriteAllText(Path.Combine(directory, "test-eng-deu.index"), $"house\tA\t{length}\ngarden\tA\t/////\n");
+            InvalidDataException corrupt = Assert.Throws<InvalidDataException>(() => BilingualLexicon.Load("test-eng-deu", directory));
+            Assert.Contains("line 2", corrupt.Message, StringComparison.Ordinal);
+            Assert.Contains("dict-freedict-eng-fra", Assert.Throws<FileNotFoundException>(() => BilingualLexicon.Load("freedict-eng-fra", directory)).Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     [OfflineDataFact(dictionaries: true)]
     public void Back_translation_round_trips_through_the_FreeDict_dictionaries()
     {
