@@ -56,7 +56,7 @@ internal static class CliApp
                     by Tardos score and accuses those whose p <= E (default 1e-6, a bound on
                     accusing any innocent tenant); shows the top K (default 20).
           evaluate  [--out DIR] [--seed N] [--generations N] [--max-tokens N] [--human N]
-                    [--schemes a,b] [--attacks a,b] [--threads N]
+                    [--schemes a,b] [--attacks a,b] [--threads N] [--matrix]
                     TPR against length for each scheme and attack with the built-in model, beside the
                     FPR on held-out human text: markdown tables and SVG plots written to DIR
                     (default ./evaluation). Defaults: 50 generations of 1000 tokens, 2000 human
@@ -66,6 +66,8 @@ internal static class CliApp
                     independent 5-gram model against the sampling entropy, at temperatures 1.0 to
                     0.3 with top-p 0.9 and at temperature 1 untruncated (defaults: 16 generations
                     of 200 tokens; --attacks and --human do not apply).
+                    --matrix: the offline attack matrix (synonyms, typos, contractions, lower case,
+                    word swap, homoglyphs, zero-width, back-translation) and DIR/matrix.md.
           radioactivity --key FILE --suspect OUTPUTS [--prompts PROMPTS] [--filter OURS] [--json]
                     [--alpha A] [--no-dedup]
                     Test whether a suspect model learned from text watermarked with the profile (the

@@ -11,7 +11,7 @@ internal static class EvaluateCommand
     public const string DefaultOut = "evaluation";
 
     private static readonly HashSet<string> s_values = ["out", "seed", "generations", "max-tokens", "schemes", "attacks", "human", "threads"];
-    private static readonly HashSet<string> s_flags = ["entropy-sweep"];
+    private static readonly HashSet<string> s_flags = ["entropy-sweep", "matrix"];
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
@@ -48,7 +48,8 @@ internal static class EvaluateCommand
             return RunEntropySweep(a, stdout, stderr, schemes, seed, threads);
         }
 
-        IReadOnlyList<EvaluationAttack> attacks = a.Get("attacks") is { } attackNames ? Select(attackNames, EvaluationAttack.Select) : EvaluationAttack.All;
+        bool matrix = a.Has("matrix");
+        IReadOnlyList<EvaluationAttack> attacks = a.Get("attacks") is { } attackNames ? Select(attackNames, EvaluationAttack.Select) : matrix ? EvaluationAttack.Matrix : EvaluationAttack.All;
         var options = new EvaluationOptions
         {
             Seed = (ulong)seed,
@@ -67,15 +68,22 @@ internal static class EvaluateCommand
             stdout.WriteLine(path);
         }
 
+        if (matrix)
+        {
+            string path = Path.Combine(outDirectory, "matrix.md");
+            File.WriteAllText(path, report.ToMatrixMarkdown(), new System.Text.UTF8Encoding(false));
+            stdout.WriteLine(path);
+        }
+
         return CliApp.Success;
     }
 
     // --generations and --max-tokens keep their meaning with the sweep's own defaults (16 and 200).
     private static int RunEntropySweep(Arguments a, TextWriter stdout, TextWriter stderr, IReadOnlyList<EvaluationScheme> schemes, long seed, int threads)
     {
-        if (a.Get("attacks") is not null || a.Get("human") is not null)
+        if (a.Get("attacks") is not null || a.Get("human") is not null || a.Has("matrix"))
         {
-            throw new UsageException("--entropy-sweep takes no --attacks or --human.");
+            throw new UsageException("--entropy-sweep takes no --attacks, --human or --matrix.");
         }
 
         var defaults = new EntropySweepOptions();

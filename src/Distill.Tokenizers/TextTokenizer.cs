@@ -163,6 +163,13 @@ public sealed class TextTokenizer
         return result;
     }
 
+    /// <summary>Encodes text to token ids without <see cref="TextNormalizer"/>: what a detector that skips normalization sees (for measuring what normalization is worth).</summary>
+    internal int[] EncodeToIdsWithoutNormalization(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return [.. _tokenizer.EncodeToIds(text, considerPreTokenization: true, considerNormalization: false)];
+    }
+
     /// <summary>Decodes token ids to text.</summary>
     /// <param name="ids">The token ids.</param>
     /// <returns>

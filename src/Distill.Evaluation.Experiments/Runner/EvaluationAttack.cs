@@ -17,6 +17,10 @@ namespace Distill.Evaluation.Runner;
 /// </remarks>
 public sealed class EvaluationAttack
 {
+    private static readonly Lazy<WordNetDatabase> s_wordNet = new(() => WordNetDatabase.Load());
+    private static readonly Lazy<BilingualLexicon> s_english = new(() => BilingualLexicon.Load("freedict-eng-deu"));
+    private static readonly Lazy<BilingualLexicon> s_german = new(() => BilingualLexicon.Load("freedict-deu-eng"));
+
     private EvaluationAttack(string name, string description, EvaluationAttackKind kind, EditRates? rates = null, DilutionOptions? dilution = null)
     {
         Name = name;
@@ -24,6 +28,13 @@ public sealed class EvaluationAttack
         Kind = kind;
         Rates = rates;
         Dilution = dilution;
+    }
+
+    private EvaluationAttack(string name, string description, Func<TextAttack> createText, bool normalize = true)
+        : this(name, description, EvaluationAttackKind.Text)
+    {
+        CreateText = createText;
+        Normalize = normalize;
     }
 
     /// <summary>Gets no attack: the generated tokens as emitted.</summary>
@@ -53,6 +64,36 @@ public sealed class EvaluationAttack
         new("retokenize", "decoded to text and encoded again", EvaluationAttackKind.Retokenization),
     ];
 
+    /// <summary>
+    /// Gets the offline attack matrix (<c>distill evaluate --matrix</c>; see docs/evaluation.md): none;
+    /// WordNet synonym substitution of 25%, 50% and 75% of eligible words; typos in 10% and 25% of
+    /// words; contractions expanded and contracted; lower case; 25% of words swapped with a
+    /// neighbour; homoglyphs for 10% of eligible letters and a zero-width space in 50% of words, each
+    /// detected with the library's normalization (the <c>TextTokenizer</c> path) and without it
+    /// (<c>-raw</c>); a word-by-word English-German-English dictionary round trip. Every one goes
+    /// through text: decoded, attacked, encoded again. The synonym attacks need WordNet (Debian
+    /// <c>wordnet-base</c>) and the round trip the FreeDict dictionaries (<c>dict-freedict-eng-deu</c>,
+    /// <c>dict-freedict-deu-eng</c>).
+    /// </summary>
+    public static IReadOnlyList<EvaluationAttack> Matrix { get; } =
+    [
+        None,
+        new("synonym-25", "WordNet synonyms for 25% of eligible words", () => new SynonymAttack(s_wordNet.Value, 0.25)),
+        new("synonym-50", "WordNet synonyms for 50% of eligible words", () => new SynonymAttack(s_wordNet.Value, 0.50)),
+        new("synonym-75", "WordNet synonyms for 75% of eligible words", () => new SynonymAttack(s_wordNet.Value, 0.75)),
+        new("typo-10", "one typo (adjacent key, deletion, transposition, doubling) in 10% of words", () => new TypoAttack(0.10)),
+        new("typo-25", "one typo in 25% of words", () => new TypoAttack(0.25)),
+        new("contract", "contractions made (do not: don't)", () => new ContractionAttack(expand: false)),
+        new("expand", "contractions expanded (don't: do not)", () => new ContractionAttack(expand: true)),
+        new("lowercase", "whole text lower-cased", () => new LowercaseAttack()),
+        new("word-swap-25", "25% of words swapped with a neighbour", () => new WordSwapAttack(0.25)),
+        new("homoglyph-10", "Cyrillic look-alikes for 10% of eligible letters, normalized", () => new HomoglyphAttack(0.10)),
+        new("homoglyph-10-raw", "Cyrillic look-alikes for 10% of eligible letters, not normalized", () => new HomoglyphAttack(0.10), normalize: false),
+        new("zero-width-50", "a zero-width space inside 50% of words, normalized", () => new ZeroWidthAttack(0.50)),
+        new("zero-width-50-raw", "a zero-width space inside 50% of words, not normalized", () => new ZeroWidthAttack(0.50), normalize: false),
+        new("back-translate", "word-by-word English-German-English dictionary round trip (FreeDict)", () => new BackTranslationAttack(s_english.Value, s_german.Value)),
+    ];
+
     /// <summary>Gets the name used on the command line and in tables, for example <c>token-sub-10</c>.</summary>
     public string Name { get; }
 
@@ -65,16 +106,23 @@ public sealed class EvaluationAttack
 
     internal DilutionOptions? Dilution { get; }
 
+    /// <summary>Gets the factory of a text attack (<see cref="EvaluationAttackKind.Text"/>).</summary>
+    internal Func<TextAttack>? CreateText { get; }
+
+    /// <summary>Gets whether a text attack's output is encoded through the library's normalizer (<see langword="true"/>) or without it.</summary>
+    internal bool Normalize { get; } = true;
+
     /// <summary>Finds attacks by name.</summary>
-    /// <param name="names">Names from <see cref="All"/>.</param>
+    /// <param name="names">Names from <see cref="All"/> or <see cref="Matrix"/>.</param>
     /// <returns>The attacks, in the order given.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="names"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">A name is unknown.</exception>
     public static IReadOnlyList<EvaluationAttack> Select(IEnumerable<string> names)
     {
         ArgumentNullException.ThrowIfNull(names);
-        return [.. names.Select(name => All.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase))
-            ?? throw new ArgumentException($"Unknown attack '{name}'. Attacks: {string.Join(", ", All.Select(a => a.Name))}.", nameof(names)))];
+        EvaluationAttack[] known = [.. All, .. Matrix.Skip(1)];
+        return [.. names.Select(name => known.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase))
+            ?? throw new ArgumentException($"Unknown attack '{name}'. Attacks: {string.Join(", ", known.Select(a => a.Name))}.", nameof(names)))];
     }
 
     /// <summary>Returns <see cref="Name"/>.</summary>

@@ -9,4 +9,5 @@ internal enum EvaluationAttackKind
     Dilution,
     Emoji,
     Retokenization,
+    Text,
 }

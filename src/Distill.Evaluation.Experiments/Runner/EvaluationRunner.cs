@@ -203,8 +203,12 @@ public static class EvaluationRunner
         EvaluationAttackKind.Dilution => context.Dilutions[index]!.Apply(tokens.Span, human, seed).Tokens,
         EvaluationAttackKind.Emoji => emojiTokens,
         EvaluationAttackKind.Retokenization => context.TokenAttacks[index]!.Apply(tokens.Span, seed).Tokens,
+        EvaluationAttackKind.Text => Encode(context.Tokenizer, context.TextAttacks[index]!.Apply(context.Tokenizer.Decode(tokens.Span), seed).Text, attack.Normalize),
         _ => throw new InvalidOperationException($"Unknown attack kind {attack.Kind}."),
     };
+
+    private static int[] Encode(TextTokenizer tokenizer, string text, bool normalize) =>
+        normalize ? tokenizer.EncodeToIds(text) : tokenizer.EncodeToIdsWithoutNormalization(text);
 
     private static HumanNullCell HumanNull(EvaluationScheme evaluated, RunContext context, int length, int lengthIndex, CancellationToken cancellationToken)
     {
@@ -297,6 +301,9 @@ public static class EvaluationRunner
                         break;
                     case EvaluationAttackKind.Dilution:
                         Dilutions[a] = new CopyPasteDilution(attack.Dilution!);
+                        break;
+                    case EvaluationAttackKind.Text:
+                        TextAttacks[a] = attack.CreateText!();
                         break;
                     default:
                         break;
