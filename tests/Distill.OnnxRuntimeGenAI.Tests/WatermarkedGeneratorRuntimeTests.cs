@@ -7,6 +7,7 @@ using Distill.Interop;
 using Distill.SynthId;
 using Distill.Unigram;
 using Microsoft.ML.OnnxRuntimeGenAI;
+using Xunit.Abstractions;
 
 namespace Distill.OnnxRuntimeGenAI.Tests;
 
@@ -14,7 +15,7 @@ namespace Distill.OnnxRuntimeGenAI.Tests;
 /// Generation through ONNX Runtime GenAI (the native runtime from the NuGet package, the test's
 /// tiny decoder): every scheme is detected within 200 tokens, and plain generation is not.
 /// </summary>
-public sealed class WatermarkedGeneratorRuntimeTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>
+public sealed class WatermarkedGeneratorRuntimeTests(TinyModelFixture model, ITestOutputHelper output) : IClassFixture<TinyModelFixture>
 {
     private const int Tokens = 200;
     private static readonly int[] s_prompt = [1, 5, 6];
@@ -45,6 +46,7 @@ public sealed class WatermarkedGeneratorRuntimeTests(TinyModelFixture model) : I
 
         Assert.Equal(Tokens, tokens.Length);
         double log10P = Detect(scheme, tokens);
+        output.WriteLine($"{name}: {Tokens} watermarked tokens, log10 p = {log10P:F2}");
         if (scheme is ExpEditScheme)
         {
             // The permutation test's p-value cannot go below 1 / (resamples + 1): 999 resamples, p = 1e-3 at best.
@@ -72,6 +74,7 @@ public sealed class WatermarkedGeneratorRuntimeTests(TinyModelFixture model) : I
 
         Assert.Equal(Tokens, tokens.Count);
         double log10P = Detect(scheme, [.. tokens]);
+        output.WriteLine($"{name}: {Tokens} plain tokens, log10 p = {log10P:F2}");
         Assert.True(log10P > -3, $"{name}: log10 p = {log10P}");
     }
 

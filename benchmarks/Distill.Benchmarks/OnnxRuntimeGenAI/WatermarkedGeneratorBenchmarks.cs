@@ -12,6 +12,7 @@ namespace Distill.Benchmarks.OnnxRuntimeGenAI;
 /// One token through ONNX Runtime GenAI on the tests' bigram decoder (vocabulary 32,000, hidden
 /// size 64): the plain generator step is the floor; the watermarked steps add the logits' round
 /// trip through the C API and the scheme. The sequence is rewound to the prompt before it fills.
+/// <c>AppendStep</c> (the model run alone) is the floor of the choice schemes' path.
 /// </summary>
 [MemoryDiagnoser]
 public class WatermarkedGeneratorBenchmarks
@@ -23,6 +24,8 @@ public class WatermarkedGeneratorBenchmarks
     private string _folder = null!;
     private Model _model = null!;
     private Generator _plain = null!;
+    private Generator _append = null!;
+    private int _next = 2;
     private Generator _kgwGenerator = null!;
     private Generator _gumbelGenerator = null!;
     private WatermarkedGenerator _kgw = null!;
@@ -36,6 +39,8 @@ public class WatermarkedGeneratorBenchmarks
         WatermarkKey key = WatermarkKey.FromIntegers([1, 2, 3, 4]);
         _plain = CreateGenerator();
         _plain.AppendTokens(s_prompt);
+        _append = CreateGenerator();
+        _append.AppendTokens(s_prompt);
         _kgwGenerator = CreateGenerator();
         _kgw = new WatermarkedGenerator(_kgwGenerator, KgwScheme.Create(key, null, Vocabulary).CreateSession([]));
         _kgw.AppendPrompt(s_prompt);
@@ -50,6 +55,7 @@ public class WatermarkedGeneratorBenchmarks
         _kgw.Dispose();
         _gumbel.Dispose();
         _plain.Dispose();
+        _append.Dispose();
         _kgwGenerator.Dispose();
         _gumbelGenerator.Dispose();
         _model.Dispose();
@@ -67,6 +73,20 @@ public class WatermarkedGeneratorBenchmarks
 
         _plain.GenerateNextToken();
         return _plain.GetNextTokens()[0];
+    }
+
+    /// <summary>The model alone: append a token the caller picked (the choice schemes' path without logits or scheme).</summary>
+    [Benchmark]
+    public int AppendStep()
+    {
+        if (_append.TokenCount() >= MaxLength - 1)
+        {
+            _append.RewindTo((ulong)s_prompt.Length);
+        }
+
+        _next = _next >= Vocabulary - 1 ? 2 : _next + 1;
+        _append.AppendTokens(new System.ReadOnlySpan<int>(in _next));
+        return _next;
     }
 
     /// <summary>KGW SelfHash h=4: logits read, biased, written back, sampled by the generator.</summary>
