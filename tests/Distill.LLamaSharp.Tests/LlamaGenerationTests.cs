@@ -74,20 +74,31 @@ public sealed class LlamaGenerationTests(TinyModelFixture model, ITestOutputHelp
         Assert.True(trace.Log10PValue < -3, $"trace log10 p = {trace.Log10PValue:F2}");
     }
 
-    /// <summary>EXP-edit through llama.cpp: its permutation test puts the watermarked text below every one of the fresh keys, and the plain text does not.</summary>
+    /// <summary>
+    /// EXP-edit through llama.cpp: its closed-form test puts the watermarked text below 1e-6 within 200 tokens and the
+    /// plain text not below 1e-2; the paper's permutation test puts it below every one of 999 fresh keys.
+    /// </summary>
     [Fact]
     public void ExpEditGenerationIsDetected()
     {
         var scheme = (ExpEditScheme)TestSchemes.Create("exp-edit");
-        var test = new ExpEditDetectionOptions { Resamples = 999, EarlyStopHits = 10 };
+        var closed = new ExpEditDetectionOptions { Test = ExpEditTest.GammaBound };
+        var permutation = new ExpEditDetectionOptions { Resamples = 999, EarlyStopHits = 10 };
         using var watermarked = new WatermarkSamplingPipeline(scheme, Prompt) { Seed = 7 };
         using var plain = new DefaultSamplingPipeline { Temperature = 0.8f, TopK = 40, TopP = 0.95f, MinP = 0, Seed = 7 };
 
-        ExpEditDetection marked = scheme.Detect(model.Generate(watermarked, Prompt, Tokens), null, test);
-        ExpEditDetection unmarked = scheme.Detect(model.Generate(plain, Prompt, Tokens), null, test);
+        int[] markedTokens = model.Generate(watermarked, Prompt, Tokens);
+        int[] plainTokens = model.Generate(plain, Prompt, Tokens);
+        ExpEditDetection marked = scheme.Detect(markedTokens, null, closed);
+        ExpEditDetection unmarked = scheme.Detect(plainTokens, null, closed);
+        ExpEditDetection resampled = scheme.Detect(markedTokens, null, permutation);
+        ExpEditDetection resampledPlain = scheme.Detect(plainTokens, null, permutation);
 
-        output.WriteLine($"exp-edit: log10 p = {marked.Result.Log10PValue:F2} ({marked.NullHits} hits in {marked.ResamplesUsed}); plain: {unmarked.Result.Log10PValue:F2}");
-        Assert.Equal(0, marked.NullHits);
-        Assert.True(unmarked.Result.Log10PValue > -2, $"plain text: log10 p = {unmarked.Result.Log10PValue:F2}.");
+        output.WriteLine($"exp-edit: closed-form log10 p = {marked.Result.Log10PValue:F2}, plain {unmarked.Result.Log10PValue:F2}; "
+            + $"permutation {resampled.Result.Log10PValue:F2} ({resampled.NullHits} hits in {resampled.ResamplesUsed}), plain {resampledPlain.Result.Log10PValue:F2}");
+        Assert.True(marked.Result.Log10PValue < Log10Threshold, $"closed-form log10 p = {marked.Result.Log10PValue:F2}");
+        Assert.True(unmarked.Result.Log10PValue > -2, $"plain text: closed-form log10 p = {unmarked.Result.Log10PValue:F2}.");
+        Assert.Equal(0, resampled.NullHits);
+        Assert.True(resampledPlain.Result.Log10PValue > -2, $"plain text: permutation log10 p = {resampledPlain.Result.Log10PValue:F2}.");
     }
 }

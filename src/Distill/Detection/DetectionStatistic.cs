@@ -17,4 +17,11 @@ public enum DetectionStatistic
 
     /// <summary>The best edit-distance alignment of the text with a shift of the key sequence (lower is stronger); permutation p-value against fresh keys (EXP-edit).</summary>
     EditAlignment = 4,
+
+    /// <summary>
+    /// The largest sum of -ln(1 - xi) over the distinct (key position, token) pairs of an unedited alignment of a text
+    /// block with a shift of the key sequence; exact Gamma tail times the number of blocks and shifts searched, a
+    /// conservative p-value (EXP-edit's closed-form test, <see cref="ExpEdit.ExpEditTest.GammaBound"/>).
+    /// </summary>
+    AlignedGammaSum = 5,
 }

@@ -2,7 +2,7 @@ using Distill.Detection;
 
 namespace Distill.ExpEdit;
 
-/// <summary>The outcome of an EXP-edit permutation test, with what the test did to reach it.</summary>
+/// <summary>The outcome of an EXP-edit test (permutation or closed form), with what the test did to reach it.</summary>
 /// <remarks>Made by <see cref="ExpEditScheme"/> only: a result cannot be constructed or altered outside the library.</remarks>
 public sealed record ExpEditDetection
 {
@@ -25,10 +25,14 @@ public sealed record ExpEditDetection
         Shift = shift;
     }
 
-    /// <summary>Gets the detection result: <see cref="DetectionStatistic.EditAlignment"/>, the observed alignment cost as the score, the permutation p-value.</summary>
+    /// <summary>
+    /// Gets the detection result: for the permutation test <see cref="DetectionStatistic.EditAlignment"/>, the observed alignment
+    /// cost as the score and the permutation p-value; for the closed-form test <see cref="DetectionStatistic.AlignedGammaSum"/>,
+    /// the best block's sum of -ln(1 - xi) as the score and its Bonferroni-corrected Gamma p-value.
+    /// </summary>
     public DetectionResult Result { get; }
 
-    /// <summary>Gets the number of fresh key sequences the statistic was recomputed under (0 when too few tokens were scored).</summary>
+    /// <summary>Gets the number of fresh key sequences the statistic was recomputed under (0 when too few tokens were scored, and for the closed-form test).</summary>
     public int ResamplesUsed { get; }
 
     /// <summary>Gets how many of them gave a cost at or below the observed one.</summary>

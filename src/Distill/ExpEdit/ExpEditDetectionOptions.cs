@@ -3,8 +3,8 @@ using System;
 namespace Distill.ExpEdit;
 
 /// <summary>
-/// Settings of the EXP-edit permutation test that only the detector chooses (they change the
-/// p-value's resolution and the time it takes, never its validity), validated when each value is set.
+/// Settings of the EXP-edit test that only the detector chooses (they change the p-value's resolution
+/// and the time it takes, never its validity), validated when each value is set.
 /// </summary>
 /// <remarks>
 /// The p-value is (1 + #{fresh-key statistics &lt;= observed}) / (1 + <see cref="Resamples"/>), so
@@ -17,9 +17,29 @@ public sealed record ExpEditDetectionOptions
     private readonly int _resamples = 999;
     private readonly int _earlyStopHits = 10;
     private readonly int _maxDegreeOfParallelism = -1;
+    private readonly ExpEditTest _test;
 
-    /// <summary>Gets the defaults: 999 resamples (floor 1e-3), early stop after 10 hits, all cores.</summary>
+    /// <summary>Gets the defaults: the permutation test, 999 resamples (floor 1e-3), early stop after 10 hits, all cores.</summary>
     public static ExpEditDetectionOptions Default { get; } = new();
+
+    /// <summary>
+    /// Gets the test: <see cref="ExpEditTest.Permutation"/> (the default, the paper's) or
+    /// <see cref="ExpEditTest.GammaBound"/> (closed form, no floor; the resampling settings do not apply).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not a defined test.</exception>
+    public ExpEditTest Test
+    {
+        get => _test;
+        init
+        {
+            if (value is not (ExpEditTest.Permutation or ExpEditTest.GammaBound))
+            {
+                throw new ArgumentOutOfRangeException(nameof(Test), value, "The test must be Permutation or GammaBound.");
+            }
+
+            _test = value;
+        }
+    }
 
     /// <summary>Gets the number N of fresh key sequences the statistic is recomputed under, between 1 and 10^8.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Set outside 1..10^8.</exception>

@@ -182,6 +182,11 @@ public sealed class ExpEditScheme : WatermarkScheme
             return new ExpEditDetection(insufficient, 0, 0, false, 0, Math.Min(Options.BlockLength, tokens.Length), 0);
         }
 
+        if (test.Test == ExpEditTest.GammaBound)
+        {
+            return GammaBoundCore(tokens, counts, options);
+        }
+
         int[] text = tokens.ToArray();
         ExpEditAlignment.Best observed = Statistic(text, 0, true, blockStride);
         int n = test.Resamples;
@@ -237,6 +242,26 @@ public sealed class ExpEditScheme : WatermarkScheme
         double z = sd > 0 ? (mean - observed.Cost) / sd : 0.0;
         var result = new DetectionResult(Descriptor, counts, DetectionStatistic.EditAlignment, observed.Cost, double.NaN, false, options.MinimumScoredTokens, z, log10P);
         return new ExpEditDetection(result, used, hits, stopped, observed.BlockStart, Math.Min(Options.BlockLength, text.Length), observed.Shift);
+    }
+
+    /// <summary>The closed-form test of <see cref="ExpEditGammaBound"/> over the real key's costs.</summary>
+    private ExpEditDetection GammaBoundCore(ReadOnlySpan<int> tokens, in GreenListCounts counts, DetectionOptions options)
+    {
+        ExpEditAlignment.Scratch scratch = RentScratch(tokens.Length);
+        ExpEditGammaBound.Outcome outcome;
+        try
+        {
+            ExpEditAlignment.FillCosts(_key, 0, tokens, scratch);
+            outcome = ExpEditGammaBound.Test(tokens, scratch, Options.BlockLength);
+        }
+        finally
+        {
+            ReturnScratch(scratch);
+        }
+
+        double z = (outcome.Sum - outcome.Pairs) / Math.Sqrt(outcome.Pairs);
+        var result = new DetectionResult(Descriptor, counts, DetectionStatistic.AlignedGammaSum, outcome.Sum, double.NaN, false, options.MinimumScoredTokens, z, outcome.Log10PValue);
+        return new ExpEditDetection(result, 0, 0, false, outcome.BlockStart, outcome.BlockLength, outcome.Shift);
     }
 
     /// <summary>The alignment cost of a text under key stream <paramref name="stream"/> (0 the real key, r &gt;= 1 the r-th fresh key).</summary>
