@@ -131,6 +131,7 @@ public sealed class EvaluationRunnerTests(ITestOutputHelper output)
         Assert.Contains(report.Schemes, s => s.Scheme.Name == "synthid");
         Assert.Contains(report.Schemes, s => s.Scheme.Name == "exp-edit");
         Assert.DoesNotContain(EvaluationSchemes.Default, s => s.Name == "exp-edit");
+        Assert.Contains(EvaluationSchemes.Default, s => s.Name == "exp-edit-gamma");
         foreach (SchemeEvaluation scheme in report.Schemes)
         {
             EvaluationCell clean = scheme.Rows[0].Cells[^1];

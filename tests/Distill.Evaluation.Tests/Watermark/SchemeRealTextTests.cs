@@ -28,6 +28,9 @@ public sealed class SchemeRealTextTests(ModelFixture fixture, ITestOutputHelper 
     // For generations, 199 resamples (a floor of 0.005) decide p <= 0.01.
     private static readonly ExpEditDetectionOptions s_expEditPower = new() { Resamples = 199 };
 
+    // The closed-form test has no floor: generations must reach 1e-6.
+    private static readonly ExpEditDetectionOptions s_expEditClosed = new() { Test = ExpEditTest.GammaBound };
+
     private static readonly Dictionary<string, (Func<WatermarkKey, WatermarkScheme> Create, Func<WatermarkScheme, int[], DetectionResult> NullDetect, Func<WatermarkScheme, int[], DetectionResult> Detect, double Alpha)> s_schemes = new()
     {
         ["unigram"] = (key => UnigramScheme.Create(key, UnigramOptions.Default, V, T), (s, t) => s.Detect(t), (s, t) => s.Detect(t), 1e-3),
@@ -36,6 +39,7 @@ public sealed class SchemeRealTextTests(ModelFixture fixture, ITestOutputHelper 
         ["synthid"] = (key => SynthIdScheme.Create(key, SynthIdOptions.Default, V, T), (s, t) => s.Detect(t), (s, t) => s.Detect(t), 1e-3),
         ["synthid-weighted"] = (key => SynthIdScheme.Create(key, SynthIdOptions.Default, V, T), (s, t) => ((SynthIdScheme)s).DetectWeighted(t), (s, t) => ((SynthIdScheme)s).DetectWeighted(t), 1e-3),
         ["exp-edit"] = (key => ExpEditScheme.Create(key, ExpEditOptions.Default, V, T), (s, t) => ((ExpEditScheme)s).Detect(t, null, s_expEditNull).Result, (s, t) => ((ExpEditScheme)s).Detect(t, null, s_expEditPower).Result, 1e-2),
+        ["exp-edit-gamma"] = (key => ExpEditScheme.Create(key, ExpEditOptions.Default, V, T), (s, t) => ((ExpEditScheme)s).Detect(t, null, s_expEditClosed).Result, (s, t) => ((ExpEditScheme)s).Detect(t, null, s_expEditClosed).Result, 1e-6),
     };
 
     private static int V => RealText.Tokenizer.VocabularySize;
