@@ -33,6 +33,26 @@ internal sealed class NormalizedText
         _ends = ends;
     }
 
+    /// <summary>Returns the same map over a text of the same length whose characters were replaced one for one (the confusables fold).</summary>
+    internal NormalizedText WithText(string text)
+    {
+        Debug.Assert(text.Length == Text.Length);
+        if (_starts is not null)
+        {
+            return new NormalizedText(Original, text, _starts, _ends);
+        }
+
+        int[] starts = new int[text.Length];
+        int[] ends = new int[text.Length];
+        for (int i = 0; i < starts.Length; i++)
+        {
+            starts[i] = i;
+            ends[i] = i + 1;
+        }
+
+        return new NormalizedText(Original, text, starts, ends);
+    }
+
     /// <summary>Gets the caller's text, exactly as given.</summary>
     public string Original { get; }
 

@@ -38,7 +38,8 @@ namespace Distill.Tokenizers;
 /// </list>
 /// <para>
 /// Characters that are not of category <c>Cf</c> are kept, including the combining grapheme joiner
-/// U+034F, variation selectors and Hangul fillers. Homoglyphs are not folded.
+/// U+034F, variation selectors and Hangul fillers. Homoglyphs are folded only on request
+/// (<see cref="Normalize(string, bool)"/>, <see cref="Confusables"/>): the default keeps the tokens of released versions.
 /// </para>
 /// <para>All members are thread-safe.</para>
 /// </remarks>
@@ -50,7 +51,27 @@ internal static class TextNormalizer
     /// <param name="text">The text to normalize.</param>
     /// <returns>The normalized text with its map back to <paramref name="text"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="text"/> is <see langword="null"/>.</exception>
-    public static NormalizedText Normalize(string text)
+    public static NormalizedText Normalize(string text) => Normalize(text, foldConfusables: false);
+
+    /// <summary>Normalizes text, optionally folding look-alike letters into Latin ones afterwards (<see cref="Confusables"/>), and records where every normalized character came from.</summary>
+    /// <param name="text">The text to normalize.</param>
+    /// <param name="foldConfusables">Whether to fold Cyrillic, Greek and fullwidth look-alikes of Latin letters (one character for one, so the map is unchanged).</param>
+    /// <returns>The normalized text with its map back to <paramref name="text"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is <see langword="null"/>.</exception>
+    public static NormalizedText Normalize(string text, bool foldConfusables)
+    {
+        NormalizedText normalized = NormalizeCore(text);
+        if (!foldConfusables || !Confusables.Contains(normalized.Text))
+        {
+            return normalized;
+        }
+
+        char[] folded = normalized.Text.ToCharArray();
+        Confusables.Fold(folded);
+        return normalized.WithText(new string(folded));
+    }
+
+    private static NormalizedText NormalizeCore(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (!NeedsFiltering(text) && text.IsNormalized(NormalizationForm.FormC))

@@ -65,14 +65,25 @@ public sealed class TextTokenizer
         LazyThreadSafetyMode.ExecutionAndPublication);
 
     private readonly TiktokenTokenizer _tokenizer;
+    private readonly Lazy<TextTokenizer> _folding;
 
-    private TextTokenizer(string name, TiktokenTokenizer tokenizer, IReadOnlyDictionary<string, int> specialTokens, int vocabularySize)
+    private TextTokenizer(string name, TiktokenTokenizer tokenizer, IReadOnlyDictionary<string, int> specialTokens, int vocabularySize, bool foldsConfusables = false)
     {
         Name = name;
         _tokenizer = tokenizer;
         SpecialTokens = specialTokens;
         VocabularySize = vocabularySize;
+        FoldsConfusables = foldsConfusables;
+        _folding = foldsConfusables
+            ? new Lazy<TextTokenizer>(this)
+            : new Lazy<TextTokenizer>(() => new TextTokenizer(name, tokenizer, specialTokens, vocabularySize, foldsConfusables: true), LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    /// <summary>
+    /// Gets a value indicating whether this instance folds look-alike letters of other scripts into Latin ones before encoding
+    /// (see <see cref="WithConfusablesFolded"/>); <see langword="false"/> for the instances <see cref="Create(string)"/> returns.
+    /// </summary>
+    public bool FoldsConfusables { get; }
 
     /// <summary>Gets the names <see cref="Create(string)"/> accepts.</summary>
     public static IReadOnlyList<string> SupportedNames { get; } = [O200kBase, Cl100kBase];
@@ -121,13 +132,22 @@ public sealed class TextTokenizer
         throw new ArgumentException($"Unknown tokenizer '{name}'. Supported tokenizers: {string.Join(", ", SupportedNames)}.", nameof(name));
     }
 
+    /// <summary>
+    /// Returns the same encoding with one more normalization step: Cyrillic, Greek and fullwidth look-alikes of Latin letters
+    /// are folded into the Latin letters (Unicode TR39 confusables with a one-letter Latin prototype, in Latin words or mostly
+    /// Latin text only), the counter-measure to homoglyph substitution. Detection only: text generated and detected without
+    /// the fold keeps its tokens, so the instances of <see cref="Create(string)"/> do not fold.
+    /// </summary>
+    /// <returns>A shared instance that folds; this instance when it already does.</returns>
+    public TextTokenizer WithConfusablesFolded() => _folding.Value;
+
     /// <summary>Normalizes text (see <see cref="TextNormalizer"/>) and encodes it, keeping character offsets.</summary>
     /// <param name="text">The text to encode.</param>
     /// <returns>The token ids and, for each token, its span in the normalized and in the original text.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="text"/> is <see langword="null"/>.</exception>
     public TokenizedText Encode(string text)
     {
-        NormalizedText normalized = TextNormalizer.Normalize(text);
+        NormalizedText normalized = TextNormalizer.Normalize(text, FoldsConfusables);
         IReadOnlyList<EncodedToken> tokens = _tokenizer.EncodeToTokens(normalized.Text, out _, considerPreTokenization: true, considerNormalization: false);
         int count = tokens.Count;
         int[] ids = new int[count];
@@ -152,7 +172,7 @@ public sealed class TextTokenizer
     /// <exception cref="ArgumentNullException"><paramref name="text"/> is <see langword="null"/>.</exception>
     public int[] EncodeToIds(string text)
     {
-        NormalizedText normalized = TextNormalizer.Normalize(text);
+        NormalizedText normalized = TextNormalizer.Normalize(text, FoldsConfusables);
         IReadOnlyList<int> ids = _tokenizer.EncodeToIds(normalized.Text, considerPreTokenization: true, considerNormalization: false);
         int[] result = new int[ids.Count];
         for (int i = 0; i < result.Length; i++)

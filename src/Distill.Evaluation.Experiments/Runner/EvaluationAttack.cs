@@ -30,11 +30,12 @@ public sealed class EvaluationAttack
         Dilution = dilution;
     }
 
-    private EvaluationAttack(string name, string description, Func<TextAttack> createText, bool normalize = true)
+    private EvaluationAttack(string name, string description, Func<TextAttack> createText, bool normalize = true, bool foldConfusables = false)
         : this(name, description, EvaluationAttackKind.Text)
     {
         CreateText = createText;
         Normalize = normalize;
+        FoldConfusables = foldConfusables;
     }
 
     /// <summary>Gets no attack: the generated tokens as emitted.</summary>
@@ -70,7 +71,7 @@ public sealed class EvaluationAttack
     /// words; contractions expanded and contracted; lower case; 25% of words swapped with a
     /// neighbour; homoglyphs for 10% of eligible letters and a zero-width space in 50% of words, each
     /// detected with the library's normalization (the <c>TextTokenizer</c> path) and without it
-    /// (<c>-raw</c>); a word-by-word English-German-English dictionary round trip. Every one goes
+    /// (<c>-raw</c>), the homoglyphs also with the confusables fold (<c>-fold</c>); a word-by-word English-German-English dictionary round trip. Every one goes
     /// through text: decoded, attacked, encoded again. The synonym attacks need WordNet (Debian
     /// <c>wordnet-base</c>) and the round trip the FreeDict dictionaries (<c>dict-freedict-eng-deu</c>,
     /// <c>dict-freedict-deu-eng</c>).
@@ -89,6 +90,7 @@ public sealed class EvaluationAttack
         new("word-swap-25", "25% of words swapped with a neighbour", () => new WordSwapAttack(0.25)),
         new("homoglyph-10", "Cyrillic look-alikes for 10% of eligible letters, normalized", () => new HomoglyphAttack(0.10)),
         new("homoglyph-10-raw", "Cyrillic look-alikes for 10% of eligible letters, not normalized", () => new HomoglyphAttack(0.10), normalize: false),
+        new("homoglyph-10-fold", "Cyrillic look-alikes for 10% of eligible letters, normalized with the confusables fold", () => new HomoglyphAttack(0.10), foldConfusables: true),
         new("zero-width-50", "a zero-width space inside 50% of words, normalized", () => new ZeroWidthAttack(0.50)),
         new("zero-width-50-raw", "a zero-width space inside 50% of words, not normalized", () => new ZeroWidthAttack(0.50), normalize: false),
         new("back-translate", "word-by-word English-German-English dictionary round trip (FreeDict)", () => new BackTranslationAttack(s_english.Value, s_german.Value)),
@@ -111,6 +113,9 @@ public sealed class EvaluationAttack
 
     /// <summary>Gets whether a text attack's output is encoded through the library's normalizer (<see langword="true"/>) or without it.</summary>
     internal bool Normalize { get; } = true;
+
+    /// <summary>Gets whether the normalizer also folds look-alike letters (<c>TextTokenizer.WithConfusablesFolded</c>).</summary>
+    internal bool FoldConfusables { get; }
 
     /// <summary>Finds attacks by name.</summary>
     /// <param name="names">Names from <see cref="All"/> or <see cref="Matrix"/>.</param>

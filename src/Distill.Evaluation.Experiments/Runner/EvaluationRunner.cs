@@ -203,12 +203,14 @@ public static class EvaluationRunner
         EvaluationAttackKind.Dilution => context.Dilutions[index]!.Apply(tokens.Span, human, seed).Tokens,
         EvaluationAttackKind.Emoji => emojiTokens,
         EvaluationAttackKind.Retokenization => context.TokenAttacks[index]!.Apply(tokens.Span, seed).Tokens,
-        EvaluationAttackKind.Text => Encode(context.Tokenizer, context.TextAttacks[index]!.Apply(context.Tokenizer.Decode(tokens.Span), seed).Text, attack.Normalize),
+        EvaluationAttackKind.Text => Encode(context.Tokenizer, context.TextAttacks[index]!.Apply(context.Tokenizer.Decode(tokens.Span), seed).Text, attack),
         _ => throw new InvalidOperationException($"Unknown attack kind {attack.Kind}."),
     };
 
-    private static int[] Encode(TextTokenizer tokenizer, string text, bool normalize) =>
-        normalize ? tokenizer.EncodeToIds(text) : tokenizer.EncodeToIdsWithoutNormalization(text);
+    private static int[] Encode(TextTokenizer tokenizer, string text, EvaluationAttack attack) =>
+        !attack.Normalize ? tokenizer.EncodeToIdsWithoutNormalization(text)
+        : attack.FoldConfusables ? tokenizer.WithConfusablesFolded().EncodeToIds(text)
+        : tokenizer.EncodeToIds(text);
 
     private static HumanNullCell HumanNull(EvaluationScheme evaluated, RunContext context, int length, int lengthIndex, CancellationToken cancellationToken)
     {
