@@ -7,7 +7,8 @@ namespace Distill.Benchmarks.ExpEdit;
 
 /// <summary>
 /// EXP-edit detection of one 256-token text (key length 256, block length 256) at a p-value floor of
-/// 1e-3 (999 fresh keys), beside the floor: one alignment scoring of the same text under the real key.
+/// 1e-3 (999 fresh keys), and by the closed-form test (no floor), beside one alignment scoring of the
+/// same text under the real key.
 /// </summary>
 /// <remarks>
 /// The watermarked text reaches the floor, so early stopping cannot help it; the unwatermarked text
@@ -20,6 +21,7 @@ public class ExpEditDetectionBenchmarks
     private const int Vocabulary = 32_000;
     private readonly ExpEditDetectionOptions _full = new() { Resamples = 999, EarlyStopHits = 0 };
     private readonly ExpEditDetectionOptions _early = new() { Resamples = 999, EarlyStopHits = 10 };
+    private readonly ExpEditDetectionOptions _closed = new() { Test = ExpEditTest.GammaBound };
     private ExpEditScheme _scheme = null!;
     private int[] _watermarked = [];
     private int[] _plain = [];
@@ -62,4 +64,8 @@ public class ExpEditDetectionBenchmarks
     /// <summary>Unwatermarked text with early stopping after 10 hits.</summary>
     [Benchmark]
     public double Unwatermarked999EarlyStop() => _scheme.Detect(_plain, null, _early).Result.Log10PValue;
+
+    /// <summary>The closed-form test (<see cref="ExpEditTest.GammaBound"/>): one cost matrix, prefix sums along the diagonals, no floor.</summary>
+    [Benchmark]
+    public double WatermarkedClosedForm() => _scheme.Detect(_watermarked, null, _closed).Result.Log10PValue;
 }
