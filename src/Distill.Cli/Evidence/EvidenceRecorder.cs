@@ -228,7 +228,7 @@ internal sealed class EvidenceRecorder
     // a document named by its input's path is named by the copy, a profile by its place in the manifest.
     private string Rename(string property, string value)
     {
-        if (property == "id" && _inputs.Find(i => i.Slot.Value == value) is { } input)
+        if (property == "id" && value != "-" && _inputs.Find(i => i.Slot.Value == value) is { } input)
         {
             return input.BundlePath;
         }

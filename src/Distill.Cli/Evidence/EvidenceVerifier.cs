@@ -258,8 +258,9 @@ internal static class EvidenceVerifier
                 ? value.GetString()
                 : null;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // Not JSON, or not UTF-8 where a string should be.
             return null;
         }
     }
