@@ -66,9 +66,11 @@ internal static class DetectCommand
                         ConfigurationSearchResult found = ids is not null
                             ? search.Search(ids, options)
                             : (textSearch ??= new TextConfigurationSearch(search.Schemes)).Detect(document.Text!, options);
-                        string line = JsonSerializer.Serialize(DetectSearchOutput.From(document.Id, found, contexts, alpha), CliJsonContext.Default.DetectSearchOutput);
-                        stdout.WriteLine(json ? line : DetectText.Search(document, found, contexts, alpha));
-                        evidence?.Document(input, document.Id, line);
+                        DetectSearchOutput searched = DetectSearchOutput.From(document.Id, found, contexts, alpha);
+                        stdout.WriteLine(json
+                            ? JsonSerializer.Serialize(searched, CliJsonContext.Default.DetectSearchOutput)
+                            : DetectText.Search(document, found, contexts, alpha));
+                        evidence?.Document(input, searched);
                         continue;
                     }
 
@@ -97,20 +99,22 @@ internal static class DetectCommand
                         reference = ReferenceFigures(scheme, result.Tokens.Ids.Span, options.Deduplicate, bayesian);
                     }
 
-                    string output = JsonSerializer.Serialize(DetectOutput.From(document.Id, d, scheme.Descriptor.Scheme, alpha, reference, windowsSearched, spans), CliJsonContext.Default.DetectOutput);
-                    stdout.WriteLine(json ? output : DetectText.Detection(document, d, spans, windowsSearched, alpha, reference));
-                    evidence?.Document(input, document.Id, output);
+                    DetectOutput output = DetectOutput.From(document.Id, d, scheme.Descriptor.Scheme, alpha, reference, windowsSearched, spans);
+                    stdout.WriteLine(json
+                        ? JsonSerializer.Serialize(output, CliJsonContext.Default.DetectOutput)
+                        : DetectText.Detection(document, d, spans, windowsSearched, alpha, reference));
+                    evidence?.Document(input, output);
                 }
                 catch (ArgumentException ex)
                 {
                     failures++;
-                    string error = JsonSerializer.Serialize(new DetectErrorOutput(document.Id, ex.Message), CliJsonContext.Default.DetectErrorOutput);
+                    var error = new DetectErrorOutput(document.Id, ex.Message);
                     if (json)
                     {
-                        stdout.WriteLine(error);
+                        stdout.WriteLine(JsonSerializer.Serialize(error, CliJsonContext.Default.DetectErrorOutput));
                     }
 
-                    evidence?.Document(input, document.Id, error);
+                    evidence?.Document(input, error);
 
                     stderr.WriteLine($"distill: {document.Name}: {CliApp.OneLine(ex.Message)}");
                 }

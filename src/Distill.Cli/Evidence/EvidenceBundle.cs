@@ -72,11 +72,11 @@ internal static class EvidenceBundle
         w.WriteEndObject();
     }), (byte)'\n'];
 
-    /// <summary>One indented JSON value written by <paramref name="write"/>, as UTF-8.</summary>
-    public static byte[] WriteValue(Action<Utf8JsonWriter> write)
+    /// <summary>One JSON value written by <paramref name="write"/>, as UTF-8: indented, or on one line.</summary>
+    public static byte[] WriteValue(Action<Utf8JsonWriter> write, bool indented = true)
     {
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented }))
         {
             write(w);
         }
@@ -103,10 +103,11 @@ internal static class EvidenceBundle
     public static string InputPath(int index, string source)
     {
         string name = source == "-" ? "stdin.txt" : Path.GetFileName(source);
+        // The name as it was (a --reference corpus is named by its file name), less what no file system takes.
         var safe = new StringBuilder(name.Length);
         foreach (char c in name)
         {
-            safe.Append(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_');
+            safe.Append(char.IsControl(c) || c is '\\' or '/' || Array.IndexOf(Path.GetInvalidFileNameChars(), c) >= 0 ? '_' : c);
         }
 
         string file = safe.Length == 0 || safe.ToString().Trim('.').Length == 0 ? "input" : safe.ToString();

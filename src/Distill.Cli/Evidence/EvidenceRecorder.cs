@@ -106,6 +106,15 @@ internal sealed class EvidenceRecorder
         }));
     }
 
+    /// <summary>Records detect's result for one document (and profile).</summary>
+    public void Document(string input, DetectOutput output) => Document(input, output.Id, JsonSerializer.Serialize(output, EvidenceJsonContext.Default.DetectOutput));
+
+    /// <summary>Records detect's search over several profiles for one document.</summary>
+    public void Document(string input, DetectSearchOutput output) => Document(input, output.Id, JsonSerializer.Serialize(output, EvidenceJsonContext.Default.DetectSearchOutput));
+
+    /// <summary>Records a document detect could not test.</summary>
+    public void Document(string input, DetectErrorOutput output) => Document(input, output.Id, JsonSerializer.Serialize(output, EvidenceJsonContext.Default.DetectErrorOutput));
+
     /// <summary>Records the corpus-level result (a pooled trace, a radioactivity test): the command's JSON object.</summary>
     public void Corpus(string resultJson) => _corpus = EvidenceBundle.WriteValue(w =>
     {

@@ -62,10 +62,8 @@ internal static class VerifyCommand
         return s.ToString().TrimEnd();
     }
 
-    private static string ToJson(string folder, VerificationReport report)
-    {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
+    private static string ToJson(string folder, VerificationReport report) => Encoding.UTF8.GetString(EvidenceBundle.WriteValue(
+        w =>
         {
             w.WriteStartObject();
             w.WriteString("bundle", folder);
@@ -79,10 +77,8 @@ internal static class VerifyCommand
             Write(w, "checks", report.Checks);
             Write(w, "problems", report.Problems);
             w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
+        },
+        indented: false));
 
     private static void Write(Utf8JsonWriter w, string name, List<string> items)
     {

@@ -73,6 +73,28 @@ public sealed class DetectEvidenceTests(EvidenceFixture f) : CliTestBase("distil
     }
 
     [Fact]
+    public void Compatibility_profiles_on_token_ids_give_a_bundle_that_verifies_and_the_same_output()
+    {
+        string vllm = Path.Combine(Dir, "vllm.distill"), synthId = Path.Combine(Dir, "synthid.distill");
+        Assert.Equal(0, RunWithInput("", "keygen", "--out", vllm, "--scheme", "vllm-gumbel", "--vllm-key", "42", "--tokenizer", "m", "--vocab-size", "1000").Code);
+        Assert.Equal(0, RunWithInput("", "keygen", "--out", synthId, "--scheme", "hf-synthid", "--keys", "1,2,3,4", "--tokenizer", "m", "--vocab-size", "1000").Code);
+        var random = new Random(16);
+        string ids = Path.Combine(Dir, "interop-ids.jsonl");
+        File.WriteAllLines(ids, [
+            $"{{\"id\": \"long\", \"ids\": [{string.Join(',', Enumerable.Range(0, 300).Select(_ => random.Next(1000)))}]}}",
+            "{\"ids\": [5, 6, 7]}",
+        ]);
+        foreach (string[] keys in new[] { new[] { "--key", vllm }, ["--key", synthId], ["--key", vllm, "--key", synthId] })
+        {
+            string bundle = Path.Combine(Dir, $"interop-{keys.Length}-{Path.GetFileNameWithoutExtension(keys[1])}");
+            string[] args = ["detect", .. keys, ids];
+            Assert.Equal(RunWithInput("", args), RunWithInput("", [.. args, "--evidence", bundle]));
+            AssertVerifies(bundle, [.. keys.Where(k => k != "--key")]);
+            Assert.Equal(2, Documents(bundle).Count);
+        }
+    }
+
+    [Fact]
     public void A_search_over_several_profiles_with_standard_input_verifies_with_all_their_keys()
     {
         string bundle = Path.Combine(Dir, "search");
