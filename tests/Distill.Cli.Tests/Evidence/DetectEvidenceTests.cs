@@ -250,6 +250,29 @@ public sealed class DetectEvidenceTests(EvidenceFixture f) : CliTestBase("distil
     }
 
     [Fact]
+    public void The_schema_refuses_a_file_without_a_required_field_or_with_a_malformed_one()
+    {
+        foreach (string file in new[] { EvidenceBundle.Manifest, EvidenceBundle.Seal, EvidenceBundle.Results })
+        {
+            JsonObject whole = JsonNode.Parse(File.ReadAllText(Path.Combine(f.DetectBundle, file)))!.AsObject();
+            Assert.True(MatchSchema(JsonSerializer.SerializeToElement(whole)).IsValid, file);
+            foreach (string field in whole.Select(p => p.Key).ToList())
+            {
+                JsonObject less = JsonNode.Parse(whole.ToJsonString())!.AsObject();
+                less.Remove(field);
+                Assert.False(MatchSchema(JsonSerializer.SerializeToElement(less)).IsValid, $"{file} without {field}");
+            }
+        }
+
+        JsonNode results = JsonNode.Parse(File.ReadAllText(Path.Combine(f.DetectBundle, EvidenceBundle.Results)))!;
+        results["documents"]![0]!["result"]!["log10PValueBits"] = "-4.5";
+        Assert.False(MatchSchema(JsonSerializer.SerializeToElement(results)).IsValid);
+        results = JsonNode.Parse(File.ReadAllText(Path.Combine(f.DetectBundle, EvidenceBundle.Results)))!;
+        results["documents"]![0]!["result"]!.AsObject().Remove("spans");
+        Assert.False(MatchSchema(JsonSerializer.SerializeToElement(results)).IsValid);
+    }
+
+    [Fact]
     public void A_radioactivity_bundle_verifies_and_holds_the_test()
     {
         AssertWellFormed(f.RadioactivityBundle, f.LeftHash);

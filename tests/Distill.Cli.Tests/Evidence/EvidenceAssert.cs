@@ -77,7 +77,7 @@ internal static class EvidenceAssert
         foreach (string file in new[] { EvidenceBundle.Manifest, EvidenceBundle.Seal, EvidenceBundle.Results })
         {
             using JsonDocument document = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(bundle, file)));
-            EvaluationResults result = s_schema.Value.Evaluate(document.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+            EvaluationResults result = MatchSchema(document.RootElement);
             Assert.True(result.IsValid, $"{file} does not match the schema: {JsonSerializer.Serialize(result)}");
         }
 
@@ -93,6 +93,10 @@ internal static class EvidenceAssert
             Assert.All(EvidenceBundle.FilesIn(bundle), f => Assert.DoesNotContain(secret, File.ReadAllText(Path.Combine(bundle, f)), StringComparison.Ordinal));
         }
     }
+
+    /// <summary>Evaluates a JSON document against docs/evidence.schema.json.</summary>
+    public static EvaluationResults MatchSchema(JsonElement document) =>
+        s_schema.Value.Evaluate(document, new EvaluationOptions { OutputFormat = OutputFormat.List });
 
     /// <summary>Flips the bits of <paramref name="mask"/> in one byte of a bundle's file.</summary>
     public static void Flip(string bundle, string file, int position, byte mask)
