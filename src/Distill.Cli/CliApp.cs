@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using Distill.Cli.Evidence;
 
 namespace Distill.Cli;
 
@@ -37,6 +38,13 @@ internal static class CliApp
                     The verdict uses alpha (default 1e-6); --no-dedup scores repeated pairs again,
                     which invalidates p-values on repetitive text. --reference FILE supplies each
                     of your own corpora that the profile's reference filter names.
+                    --evidence DIR (detect, trace, radioactivity): also write an evidence bundle to
+                    DIR (new or empty): the inputs as read, the profiles' descriptors (never the
+                    secret), every figure (results.json), SHA-256 manifest and a seal.
+          verify    DIR --key FILE [--key FILE ...] [--json]
+                    Check an evidence bundle: every file against its manifest, the seal (an HMAC
+                    only the key's holder can make), then rerun the recorded command over the
+                    bundled inputs and compare every figure bit for bit. Exit 0 only when all match.
           calibrate --key FILE INPUT... [--json] [--no-dedup] [--reference FILE]... [--out NEW --force]
                     Measure the profile's false-positive rate on your own unwatermarked text: passages
                     of 32 to 1024 tokens, rates at 1e-2 to 1e-6 with exact 95% intervals, the p-value
@@ -145,7 +153,8 @@ internal static class CliApp
                 "fingerprinting" => FingerprintingCommand.Run(options, stdout, stderr),
                 "demo" => DemoCommand.Run(options, stdout),
                 "probe" => ProbeCommand.Run(options, stdout, stderr),
-                _ => throw new UsageException($"Unknown command '{command}'. Commands: keygen, generate, detect, calibrate, radioactivity, trace, probe, evaluate, distillation, fingerprinting, demo."),
+                "verify" => VerifyCommand.Run(options, stdout),
+                _ => throw new UsageException($"Unknown command '{command}'. Commands: keygen, generate, detect, calibrate, radioactivity, trace, verify, probe, evaluate, distillation, fingerprinting, demo."),
             };
         }
         catch (UsageException ex)

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using Distill.Cli.Evidence;
 using Distill.Detection;
 using Distill.Interop;
 using Distill.Tokenizers;
@@ -16,7 +17,7 @@ internal static class DetectCommand
     /// <summary>The default significance level of the verdict: strong evidence, as an accusation needs.</summary>
     public const double DefaultAlpha = 1e-6;
 
-    private static readonly HashSet<string> s_values = ["key", "alpha", "bos", "eos", "bayesian", "reference"];
+    private static readonly HashSet<string> s_values = ["key", "alpha", "bos", "eos", "bayesian", "reference", "evidence"];
     private static readonly HashSet<string> s_flags = ["json", "no-dedup"];
     private static readonly HashSet<string> s_repeatable = ["key", "reference"];
 
@@ -39,6 +40,8 @@ internal static class DetectCommand
         bool json = a.Has("json");
         var options = new DetectionOptions { Deduplicate = !a.Has("no-dedup") };
         List<string> inputs = a.Positionals.Count == 0 ? ["-"] : a.Positionals;
+        EvidenceRecorder? evidence = EvidenceRecorder.Begin(EvidenceCommandSpec.Detect, args, s_values, stdin);
+        stdin = evidence?.Stdin ?? stdin;
         var contexts = new List<ProfileContext>();
         foreach (string path in keyPaths)
         {
@@ -63,9 +66,11 @@ internal static class DetectCommand
                         ConfigurationSearchResult found = ids is not null
                             ? search.Search(ids, options)
                             : (textSearch ??= new TextConfigurationSearch(search.Schemes)).Detect(document.Text!, options);
+                        DetectSearchOutput searched = DetectSearchOutput.From(document.Id, found, contexts, alpha);
                         stdout.WriteLine(json
-                            ? JsonSerializer.Serialize(DetectSearchOutput.From(document.Id, found, contexts, alpha), CliJsonContext.Default.DetectSearchOutput)
+                            ? JsonSerializer.Serialize(searched, CliJsonContext.Default.DetectSearchOutput)
                             : DetectText.Search(document, found, contexts, alpha));
+                        evidence?.Document(input, searched);
                         continue;
                     }
 
@@ -94,24 +99,30 @@ internal static class DetectCommand
                         reference = ReferenceFigures(scheme, result.Tokens.Ids.Span, options.Deduplicate, bayesian);
                     }
 
+                    DetectOutput output = DetectOutput.From(document.Id, d, scheme.Descriptor.Scheme, alpha, reference, windowsSearched, spans);
                     stdout.WriteLine(json
-                        ? JsonSerializer.Serialize(DetectOutput.From(document.Id, d, scheme.Descriptor.Scheme, alpha, reference, windowsSearched, spans), CliJsonContext.Default.DetectOutput)
+                        ? JsonSerializer.Serialize(output, CliJsonContext.Default.DetectOutput)
                         : DetectText.Detection(document, d, spans, windowsSearched, alpha, reference));
+                    evidence?.Document(input, output);
                 }
                 catch (ArgumentException ex)
                 {
                     failures++;
+                    var error = new DetectErrorOutput(document.Id, ex.Message);
                     if (json)
                     {
-                        stdout.WriteLine(JsonSerializer.Serialize(new DetectErrorOutput(document.Id, ex.Message), CliJsonContext.Default.DetectErrorOutput));
+                        stdout.WriteLine(JsonSerializer.Serialize(error, CliJsonContext.Default.DetectErrorOutput));
                     }
+
+                    evidence?.Document(input, error);
 
                     stderr.WriteLine($"distill: {document.Name}: {CliApp.OneLine(ex.Message)}");
                 }
             }
         }
 
-        return failures == 0 ? CliApp.Success : CliApp.Failure;
+        int code = failures == 0 ? CliApp.Success : CliApp.Failure;
+        return evidence?.Complete(code) ?? code;
     }
 
     /// <summary>A profile whose SynthID EOS token is the one --eos names (refused for other schemes).</summary>

@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
+using Distill.Cli.Evidence;
 using Distill.Detection;
 using Distill.Radioactivity;
 using Distill.Tokenizers;
@@ -14,7 +15,7 @@ namespace Distill.Cli;
 /// <summary><c>distill radioactivity</c>: the closed-model test of a suspect model's outputs.</summary>
 internal static class RadioactivityCommand
 {
-    private static readonly HashSet<string> s_values = ["key", "suspect", "prompts", "filter", "alpha"];
+    private static readonly HashSet<string> s_values = ["key", "suspect", "prompts", "filter", "alpha", "evidence"];
     private static readonly HashSet<string> s_flags = ["json", "no-dedup"];
 
     public static int Run(IReadOnlyList<string> args, TextReader stdin, TextWriter stdout)
@@ -33,6 +34,8 @@ internal static class RadioactivityCommand
             throw new UsageException($"--alpha must be strictly between 0 and 1, not {alpha.ToString(CultureInfo.InvariantCulture)}.");
         }
 
+        EvidenceRecorder? evidence = EvidenceRecorder.Begin(EvidenceCommandSpec.Radioactivity, args, s_values, stdin);
+        stdin = evidence?.Stdin ?? stdin;
         ProfileContext context = ProfileContext.Load(keyPath, detection: false);
         ContextFilter? filter = a.Get("filter") is { } filterPath
             ? TextClosedModelTest.CreateFilter(context.Scheme, context.Tokenizer, InputReader.ReadDocuments(filterPath, stdin).Select(d => d.Text))
@@ -59,8 +62,10 @@ internal static class RadioactivityCommand
 
         RadioactivityResult result = test.GetResult();
         string scheme = context.Scheme.Descriptor.Scheme;
-        stdout.WriteLine(a.Has("json") ? ToJson(result, alpha, scheme, outputs, prompts, filter) : ToHuman(result, alpha, outputs, prompts, filter));
-        return CliApp.Success;
+        string json = ToJson(result, alpha, scheme, outputs, prompts, filter);
+        stdout.WriteLine(a.Has("json") ? json : ToHuman(result, alpha, outputs, prompts, filter));
+        evidence?.Corpus(json);
+        return evidence?.Complete(CliApp.Success) ?? CliApp.Success;
     }
 
     /// <summary>The result as one line of JSON.</summary>

@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
+using Distill.Cli.Evidence;
 using Distill.Detection;
 using Distill.Fingerprinting;
 
@@ -16,7 +17,7 @@ namespace Distill.Cli;
 /// </summary>
 internal static class TraceCommand
 {
-    private static readonly HashSet<string> s_values = ["key", "tenants", "alpha", "false-accusation", "max-reported"];
+    private static readonly HashSet<string> s_values = ["key", "tenants", "alpha", "false-accusation", "max-reported", "evidence"];
     private static readonly HashSet<string> s_flags = ["json", "pooled"];
 
     public static int Run(IReadOnlyList<string> args, TextReader stdin, TextWriter stdout, TextWriter stderr)
@@ -56,6 +57,8 @@ internal static class TraceCommand
         }
 
         List<string> inputs = a.Positionals.Count == 0 ? ["-"] : a.Positionals;
+        EvidenceRecorder? evidence = EvidenceRecorder.Begin(EvidenceCommandSpec.Trace, args, s_values, stdin);
+        stdin = evidence?.Stdin ?? stdin;
         ProfileContext context = ProfileContext.Load(keyPath);
         if (context.Scheme is not FingerprintScheme scheme)
         {
@@ -63,7 +66,7 @@ internal static class TraceCommand
         }
 
         TenantRegistry? registry = a.Get("tenants") is { } registryPath ? LoadRegistry(registryPath) : null;
-        var trace = new Tracer(scheme, registry, json, stdout, stderr);
+        var trace = new Tracer(scheme, registry, json, stdout, stderr, evidence);
         FingerprintEvidence? corpus = pooled ? scheme.CreateEvidence() : null;
         int documents = 0;
         foreach (string input in inputs)
@@ -73,7 +76,7 @@ internal static class TraceCommand
                 int[] tokens = string.IsNullOrWhiteSpace(text) ? [] : context.Tokenizer.EncodeToIds(text);
                 if (tokens.Length == 0)
                 {
-                    trace.Fail(id, "The text is empty: there is nothing to trace.");
+                    trace.Fail(input, id, "The text is empty: there is nothing to trace.");
                     continue;
                 }
 
@@ -84,7 +87,7 @@ internal static class TraceCommand
                 }
                 else
                 {
-                    trace.Document(id, scheme.Trace(tokens, registry, traceOptions), traceOptions.Alpha);
+                    trace.Document(input, id, scheme.Trace(tokens, registry, traceOptions), traceOptions.Alpha);
                 }
             }
         }
@@ -99,7 +102,8 @@ internal static class TraceCommand
             trace.Pooled(scheme.TracePooled(corpus, registry!, pooledOptions), corpus, documents);
         }
 
-        return trace.Failures == 0 ? CliApp.Success : CliApp.Failure;
+        int code = trace.Failures == 0 ? CliApp.Success : CliApp.Failure;
+        return evidence?.Complete(code) ?? code;
     }
 
     private static TenantRegistry LoadRegistry(string path) => File.Exists(path)
@@ -107,31 +111,33 @@ internal static class TraceCommand
         : throw new FileNotFoundException($"Tenant registry '{path}' does not exist.");
 
     /// <summary>Writes results in the chosen format and counts the documents that could not be traced.</summary>
-    private sealed class Tracer(FingerprintScheme scheme, TenantRegistry? registry, bool json, TextWriter stdout, TextWriter stderr)
+    private sealed class Tracer(FingerprintScheme scheme, TenantRegistry? registry, bool json, TextWriter stdout, TextWriter stderr, EvidenceRecorder? evidence)
     {
         public int Failures { get; private set; }
 
-        public void Fail(JsonElement id, string message)
+        public void Fail(string input, JsonElement id, string message)
         {
             Failures++;
-            if (json)
+            if (json || evidence is not null)
             {
-                stdout.WriteLine(Json(w =>
+                string line = Json(w =>
                 {
                     w.WritePropertyName("id");
                     id.WriteTo(w);
                     w.WriteString("error", message);
-                }));
+                });
+                Emit(line);
+                evidence?.Document(input, id, line);
             }
 
             stderr.WriteLine($"distill: {NameOf(id)}: {message}");
         }
 
-        public void Document(JsonElement id, TraceResult r, double alpha)
+        public void Document(string input, JsonElement id, TraceResult r, double alpha)
         {
-            if (json)
+            if (json || evidence is not null)
             {
-                stdout.WriteLine(Json(w =>
+                string line = Json(w =>
                 {
                     w.WritePropertyName("id");
                     id.WriteTo(w);
@@ -149,8 +155,12 @@ internal static class TraceCommand
                     w.WriteNumber("scoredTokens", r.ScoredTokens);
                     w.WriteNumber("greenTokens", r.GreenTokens);
                     WriteZeroBit(w, r.ZeroBit);
-                }));
-                return;
+                });
+                evidence?.Document(input, id, line);
+                if (Emit(line))
+                {
+                    return;
+                }
             }
 
             string verdict = r.Tenant is { } tenant
@@ -167,9 +177,9 @@ internal static class TraceCommand
 
         public void Pooled(PooledTraceResult r, FingerprintEvidence corpus, int documents)
         {
-            if (json)
+            if (json || evidence is not null)
             {
-                stdout.WriteLine(Json(w =>
+                string line = Json(w =>
                 {
                     WriteHeader(w);
                     w.WriteNumber("documents", documents);
@@ -182,8 +192,12 @@ internal static class TraceCommand
                     WriteZeroBit(w, corpus.ZeroBit);
                     WriteAccusations(w, "accused", r.Accused);
                     WriteAccusations(w, "ranked", r.Ranked);
-                }));
-                return;
+                });
+                evidence?.Corpus(line);
+                if (Emit(line))
+                {
+                    return;
+                }
             }
 
             var s = new StringBuilder();
@@ -198,6 +212,17 @@ internal static class TraceCommand
             }
 
             stdout.Write(s.ToString());
+        }
+
+        /// <summary>Prints a JSON line when JSON was asked for; returns whether it did.</summary>
+        private bool Emit(string line)
+        {
+            if (json)
+            {
+                stdout.WriteLine(line);
+            }
+
+            return json;
         }
 
         // Without a registry the tracer corrects for the whole code space, 2^64 numbers.
