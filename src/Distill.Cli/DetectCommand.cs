@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using Distill.Cli.Report;
 using Distill.Detection;
 using Distill.Interop;
 using Distill.Tokenizers;
@@ -16,13 +17,14 @@ internal static class DetectCommand
     /// <summary>The default significance level of the verdict: strong evidence, as an accusation needs.</summary>
     public const double DefaultAlpha = 1e-6;
 
-    private static readonly HashSet<string> s_values = ["key", "alpha", "bos", "eos", "bayesian", "reference"];
+    private static readonly HashSet<string> s_values = ["key", "alpha", "bos", "eos", "bayesian", "reference", "report"];
     private static readonly HashSet<string> s_flags = ["json", "no-dedup"];
     private static readonly HashSet<string> s_repeatable = ["key", "reference"];
 
     public static int Run(IReadOnlyList<string> args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
         Arguments a = Arguments.Parse(args, s_values, s_flags, s_repeatable);
+        ReportFile? reportFile = ReportFile.From(a);
         IReadOnlyList<string> keyPaths = a.GetAll("key");
         if (keyPaths.Count == 0)
         {
@@ -49,6 +51,7 @@ internal static class DetectCommand
         var localization = LocalizationOptions.Default with { Alpha = alpha, Deduplicate = options.Deduplicate };
         ConfigurationSearch? search = contexts.Count > 1 ? new ConfigurationSearch(contexts.Select(c => c.Scheme)) : null;
         TextConfigurationSearch? textSearch = null;
+        EvidenceReport? report = reportFile is null ? null : CommandReports.Create("detect", args, contexts[0].Scheme.Descriptor, CommandReports.Role("profile", keyPaths), CommandReports.Role("reference", a.GetAll("reference")), CommandReports.Role("bayesian weights", [a.Get("bayesian")]), CommandReports.Role("input", inputs));
 
         int failures = 0;
         foreach (string input in inputs)
@@ -66,6 +69,13 @@ internal static class DetectCommand
                         stdout.WriteLine(json
                             ? JsonSerializer.Serialize(DetectSearchOutput.From(document.Id, found, contexts, alpha), CliJsonContext.Default.DetectSearchOutput)
                             : DetectText.Search(document, found, contexts, alpha));
+                        if (report is not null && found.Best is { } best)
+                        {
+                            ProfileContext fit = contexts[found.BestIndex];
+                            DocumentTokens tokens = ids is not null ? DocumentTokens.FromIds(ids) : DocumentTokens.FromText(fit.Tokenizer.Encode(document.Text!));
+                            report.AddDocument(CommandReports.Detection(document, fit.Scheme, tokens, options, best, [], 0, alpha, found.Log10PValue, found.IsWatermarked(alpha) ? $"WATERMARKED: best fit {fit.Path} (key {best.KeyId}), p corrected by {found.Correction}" : "no evidence for any configuration"));
+                        }
+
                         continue;
                     }
 
@@ -80,6 +90,7 @@ internal static class DetectCommand
                         LocalizationResult located = scheme.Localize(ids, localization);
                         (windowsSearched, spans) = (located.WindowsSearched, [.. located.Spans.Select(DetectSpanOutput.From)]);
                         reference = ReferenceFigures(scheme, ids, options.Deduplicate, bayesian);
+                        report?.AddDocument(CommandReports.Detection(document, scheme, DocumentTokens.FromIds(ids), options, d, spans, windowsSearched, alpha));
                     }
                     else
                     {
@@ -92,6 +103,7 @@ internal static class DetectCommand
                         d = result.Detection;
                         (windowsSearched, spans) = (result.WindowsSearched, [.. result.Spans.Select(span => DetectSpanOutput.From(span, result.Tokens.OriginalText))]);
                         reference = ReferenceFigures(scheme, result.Tokens.Ids.Span, options.Deduplicate, bayesian);
+                        report?.AddDocument(CommandReports.Detection(document, scheme, DocumentTokens.FromText(result.Tokens), options, d, spans, windowsSearched, alpha));
                     }
 
                     stdout.WriteLine(json
@@ -107,10 +119,12 @@ internal static class DetectCommand
                     }
 
                     stderr.WriteLine($"distill: {document.Name}: {CliApp.OneLine(ex.Message)}");
+                    report?.AddFailure(document.Name, CliApp.OneLine(ex.Message));
                 }
             }
         }
 
+        reportFile?.Write(report!.Render());
         return failures == 0 ? CliApp.Success : CliApp.Failure;
     }
 
