@@ -9,17 +9,9 @@ using Distill.Detection;
 namespace Distill.Cli.Tests.Report;
 
 /// <summary>The HTML evidence report of <c>--report FILE</c>, read as a browser parses it (no browser needed).</summary>
-public sealed class EvidenceReportTests(ReportFixture fixture) : IClassFixture<ReportFixture>
+public sealed class EvidenceReportTests(ReportFixture fixture) : CliTestBase("distill-cli-report-html-"), IClassFixture<ReportFixture>
 {
     private string Path(string name) => System.IO.Path.Combine(fixture.Dir, name);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = CliApp.Run(args, new StringReader(""), stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
 
     [Fact]
     public void Every_token_has_the_class_of_its_kind_and_the_spans_are_the_detectors()

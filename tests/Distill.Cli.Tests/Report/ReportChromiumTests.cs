@@ -9,17 +9,9 @@ namespace Distill.Cli.Tests.Report;
 /// the tests read the DOM it dumps, the requests its net log records, and a screenshot (written to
 /// the test output folder, report-screenshots/).
 /// </summary>
-public sealed class ReportChromiumTests(ReportFixture fixture) : IClassFixture<ReportFixture>
+public sealed class ReportChromiumTests(ReportFixture fixture) : CliTestBase("distill-cli-report-chromium-"), IClassFixture<ReportFixture>
 {
     private static readonly string s_screenshots = Path.Combine(AppContext.BaseDirectory, "report-screenshots");
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = CliApp.Run(args, new StringReader(""), stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
 
     [ChromiumFact]
     public void Chromium_renders_every_scored_token_with_its_class_and_the_detectors_spans_and_makes_no_request()
