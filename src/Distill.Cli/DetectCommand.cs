@@ -72,8 +72,8 @@ internal static class DetectCommand
                         if (report is not null && found.Best is { } best)
                         {
                             ProfileContext fit = contexts[found.BestIndex];
-                            DocumentTokens tokens = ids is not null ? DocumentTokens.FromIds(ids) : DocumentTokens.FromText(fit.Tokenizer.Encode(document.Text!));
-                            report.AddDocument(CommandReports.Detection(document, fit.Scheme, tokens, options, best, [], 0, alpha, found.Log10PValue, found.IsWatermarked(alpha) ? $"WATERMARKED: best fit {fit.Path} (key {best.KeyId}), p corrected by {found.Correction}" : "no evidence for any configuration"));
+                            string verdict = found.IsWatermarked(alpha) ? $"WATERMARKED: best fit {fit.Path} (key {best.KeyId})" : "no evidence for any configuration";
+                            CommandReports.AddDetection(report, document, fit.Scheme, () => ids is not null ? DocumentTokens.FromIds(ids) : DocumentTokens.FromText(fit.Tokenizer.Encode(document.Text!)), options, best, _ => ([], 0), alpha, (found.Log10PValue, found.IsWatermarked(alpha), verdict, [new("p-value", $"{FormatP(found.Log10PValue)} corrected by {found.Correction}")]));
                         }
 
                         continue;
@@ -90,7 +90,11 @@ internal static class DetectCommand
                         LocalizationResult located = scheme.Localize(ids, localization);
                         (windowsSearched, spans) = (located.WindowsSearched, [.. located.Spans.Select(DetectSpanOutput.From)]);
                         reference = ReferenceFigures(scheme, ids, options.Deduplicate, bayesian);
-                        report?.AddDocument(CommandReports.Detection(document, scheme, DocumentTokens.FromIds(ids), options, d, spans, windowsSearched, alpha));
+                        if (report is not null)
+                        {
+                            CommandReports.AddDetection(report, document, scheme, () => DocumentTokens.FromIds(ids), options, d, _ => (spans, windowsSearched), alpha);
+                        }
+
                     }
                     else
                     {
@@ -103,7 +107,11 @@ internal static class DetectCommand
                         d = result.Detection;
                         (windowsSearched, spans) = (result.WindowsSearched, [.. result.Spans.Select(span => DetectSpanOutput.From(span, result.Tokens.OriginalText))]);
                         reference = ReferenceFigures(scheme, result.Tokens.Ids.Span, options.Deduplicate, bayesian);
-                        report?.AddDocument(CommandReports.Detection(document, scheme, DocumentTokens.FromText(result.Tokens), options, d, spans, windowsSearched, alpha));
+                        if (report is not null)
+                        {
+                            CommandReports.AddDetection(report, document, scheme, () => DocumentTokens.FromText(result.Tokens), options, d, _ => (spans, windowsSearched), alpha);
+                        }
+
                     }
 
                     stdout.WriteLine(json

@@ -90,7 +90,11 @@ internal static class TraceCommand
                 {
                     TraceResult traced = scheme.Trace(tokens, registry, traceOptions);
                     trace.Document(id, traced, traceOptions.Alpha);
-                    report?.AddDocument(CommandReports.Trace(id, scheme, context.Tokenizer.Encode(text), traced, trace.TenantName, traceOptions.Alpha));
+                    if (report is not null)
+                    {
+                        CommandReports.AddTrace(report, id, scheme, () => context.Tokenizer.Encode(text), traced, trace.TenantName, traceOptions.Alpha);
+                    }
+
                 }
             }
         }

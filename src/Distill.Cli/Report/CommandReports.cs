@@ -1,6 +1,8 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Text.Json;
 using Distill.Detection;
 using Distill.Fingerprinting;
 using Distill.Radioactivity;
@@ -30,30 +32,48 @@ internal static class CommandReports
     /// <summary>Paths with one role.</summary>
     public static IEnumerable<(string Role, string? Path)> Role(string role, IEnumerable<string?> paths) => paths.Select(p => (role, p));
 
-    /// <summary>A detected document: the per-token evidence of the scheme that detected it, with its spans.</summary>
-    public static ReportDocument Detection(InputDocument document, WatermarkScheme scheme, DocumentTokens tokens, DetectionOptions options, DetectionResult d, IReadOnlyList<DetectSpanOutput> spans, long windowsSearched, double alpha, double? log10PValue = null, string? verdict = null)
+    /// <summary>
+    /// Adds a detected document: its summary row, and when it is among the most significant the
+    /// per-token evidence of the scheme that detected it, with its spans (the tokens and the spans are
+    /// computed only then).
+    /// </summary>
+    public static void AddDetection(
+        EvidenceReport report,
+        InputDocument document,
+        WatermarkScheme scheme,
+        Func<DocumentTokens> tokens,
+        DetectionOptions options,
+        DetectionResult d,
+        Func<DocumentTokens, (IReadOnlyList<DetectSpanOutput> Spans, long WindowsSearched)> spans,
+        double alpha,
+        (double Log10PValue, bool Significant, string Verdict, IReadOnlyList<KeyValuePair<string, string>> Figures)? outcome = null)
     {
-        TokenEvidence evidence = scheme.ScoreEachToken(tokens.Ids, options);
-        double p = log10PValue ?? d.Log10PValue;
-        bool significant = d.Status == DetectionStatus.Scored && p <= System.Math.Log10(alpha);
-        verdict ??= d.Status == DetectionStatus.InsufficientTokens
+        double p = outcome?.Log10PValue ?? d.Log10PValue;
+        bool significant = outcome?.Significant ?? (d.Status == DetectionStatus.Scored && p <= Math.Log10(alpha));
+        string verdict = outcome?.Verdict ?? (d.Status == DetectionStatus.InsufficientTokens
             ? $"too short to test ({d.ScoredTokens} scored tokens)"
-            : significant ? $"WATERMARKED: consistent with key {d.KeyId}" : $"no evidence for key {d.KeyId}";
-        var figures = new List<KeyValuePair<string, string>>
+            : significant ? $"WATERMARKED: consistent with key {d.KeyId}" : $"no evidence for key {d.KeyId}");
+        report.AddDocument(document.Name, verdict, significant, p, d.TokenCount, d.ScoredTokens, () =>
         {
-            new("Scheme", scheme.Descriptor.Scheme),
-            new("Key id", d.KeyId),
-            new("p-value", $"{DetectCommand.FormatP(p)} (log10 p = {p.ToString("F2", CultureInfo.InvariantCulture)}; alpha {alpha.ToString("G3", CultureInfo.InvariantCulture)})"),
-            new("Statistic", $"{DetectCommand.StatisticName(d.Statistic)} = {Html.Short(d.Score)} over {d.ScoredTokens} scored tokens, z = {d.ZScore.ToString("F2", CultureInfo.InvariantCulture)}"),
-            new("Tokens", $"{d.TokenCount}: {d.ScoredTokens} scored, {d.GreenTokens} green, {d.SkippedRepeated} repeated, {d.SkippedCommon} common, {d.SkippedPrefix} prefix"),
-            new("Deduplicated", d.Deduplicated ? "yes (each (context, token) pair scored once)" : "no (--no-dedup: p-values are not valid on repetitive text)"),
-        };
-        if (d.Statistic == DetectionStatistic.GreenCount)
-        {
-            figures.Add(new("Green", $"{d.GreenTokens} of {d.ScoredTokens} (expected {(d.Gamma * d.ScoredTokens).ToString("F1", CultureInfo.InvariantCulture)} at gamma {Html.Short(d.Gamma)})"));
-        }
+            DocumentTokens t = tokens();
+            TokenEvidence evidence = scheme.ScoreEachToken(t.Ids, options);
+            var (located, windows) = spans(t);
+            List<KeyValuePair<string, string>> figures = [.. outcome?.Figures ?? [new("p-value", $"{DetectCommand.FormatP(p)} (log10 p = {p.ToString("F2", CultureInfo.InvariantCulture)}; alpha {alpha.ToString("G3", CultureInfo.InvariantCulture)})")]];
+            figures.AddRange(
+            [
+                new("Scheme", scheme.Descriptor.Scheme),
+                new("Key id", d.KeyId),
+                new("Statistic", $"{DetectCommand.StatisticName(d.Statistic)} = {Html.Short(d.Score)} over {d.ScoredTokens} scored tokens, z = {d.ZScore.ToString("F2", CultureInfo.InvariantCulture)}"),
+                new("Tokens", $"{d.TokenCount}: {d.ScoredTokens} scored, {d.GreenTokens} green, {d.SkippedRepeated} repeated, {d.SkippedCommon} common, {d.SkippedPrefix} prefix"),
+                new("Deduplicated", d.Deduplicated ? "yes (each (context, token) pair scored once)" : "no (--no-dedup: p-values are not valid on repetitive text)"),
+            ]);
+            if (d.Statistic == DetectionStatistic.GreenCount)
+            {
+                figures.Add(new("Green", $"{d.GreenTokens} of {d.ScoredTokens} (expected {(d.Gamma * d.ScoredTokens).ToString("F1", CultureInfo.InvariantCulture)} at gamma {Html.Short(d.Gamma)})"));
+            }
 
-        return new ReportDocument(document.Name, verdict, significant, p, figures, evidence, tokens.Tokens, spans, windowsSearched);
+            return new ReportDocument(document.Name, verdict, significant, p, figures, evidence, t.Tokens, located, windows);
+        });
     }
 
     /// <summary>The radioactivity test's verdict and its evidence table.</summary>
@@ -86,7 +106,7 @@ internal static class CommandReports
     }
 
     /// <summary>A pooled trace's verdict, its corpus figures and its ranking of the tenants.</summary>
-    public static void Pooled(EvidenceReport report, PooledTraceResult r, FingerprintEvidence corpus, int documents, System.Func<TenantId, string> name)
+    public static void Pooled(EvidenceReport report, PooledTraceResult r, FingerprintEvidence corpus, int documents, Func<TenantId, string> name)
     {
         bool accused = r.Accused.Count > 0;
         report.SetVerdict(accused ? $"ACCUSED: {string.Join(", ", r.Accused.Select(x => name(x.Tenant)))}" : "no tenant accused", accused, r.Ranked.Count > 0 ? r.Ranked[0].Log10PValue : null);
@@ -107,20 +127,21 @@ internal static class CommandReports
             r.Ranked.Select(x => (IReadOnlyList<string>)[I(++rank), name(x.Tenant), x.Score.ToString("F2", CultureInfo.InvariantCulture), DetectCommand.FormatP(x.Log10PValue), x.Log10PValue.ToString("F2", CultureInfo.InvariantCulture), x.Accused ? "ACCUSED" : "no"]));
     }
 
-    /// <summary>A traced document: the zero-bit layer's per-token evidence and its localized spans, with the tracer's verdict.</summary>
-    public static ReportDocument Trace(System.Text.Json.JsonElement id, FingerprintScheme scheme, TokenizedText text, TraceResult r, System.Func<TenantId, string> tenantName, double alpha)
+    /// <summary>Adds a traced document: the tracer's verdict, and when shown in full the zero-bit layer's per-token evidence and its localized spans.</summary>
+    public static void AddTrace(EvidenceReport report, JsonElement id, FingerprintScheme scheme, Func<TokenizedText> text, TraceResult r, Func<TenantId, string> tenantName, double alpha)
     {
         string verdict = r.Tenant is { } tenant
             ? $"TENANT {tenantName(tenant)}: consistent with this tenant's fingerprint under key {r.ZeroBit.KeyId}"
             : r.BestCandidate is { } best ? $"no confident tenant (best candidate {tenantName(best)} is not significant)" : "no confident tenant (no candidate found)";
-        var tokens = DocumentTokens.FromText(text);
-        LocalizationResult located = scheme.Localize(tokens.Ids, LocalizationOptions.Default with { Alpha = alpha });
-        var document = new InputDocument(id, null, null);
-        ReportDocument d = Detection(document, scheme, tokens, DetectionOptions.Default, r.ZeroBit, [.. located.Spans.Select(DetectSpanOutput.From)], located.WindowsSearched, alpha, r.Log10PValue, verdict);
-        return d with
-        {
-            Significant = r.IsSignificant,
-            Figures = [new("Tenant p-value", $"{DetectCommand.FormatP(r.Log10PValue)} corrected for the tenants searched (uncorrected {DetectCommand.FormatP(r.Log10PValueUncorrected)})"), new("Zero-bit watermark p", DetectCommand.FormatP(r.ZeroBit.Log10PValue)), .. d.Figures.Where(f => f.Key != "p-value")],
-        };
+        AddDetection(
+            report,
+            new InputDocument(id, null, null),
+            scheme,
+            () => DocumentTokens.FromText(text()),
+            DetectionOptions.Default,
+            r.ZeroBit,
+            t => scheme.Localize(t.Ids, LocalizationOptions.Default with { Alpha = alpha }) is var located ? ([.. located.Spans.Select(DetectSpanOutput.From)], located.WindowsSearched) : default,
+            alpha,
+            (r.Log10PValue, r.IsSignificant, verdict, [new("Tenant p-value", $"{DetectCommand.FormatP(r.Log10PValue)} corrected for the tenants searched (uncorrected {DetectCommand.FormatP(r.Log10PValueUncorrected)})"), new("Zero-bit watermark p", DetectCommand.FormatP(r.ZeroBit.Log10PValue))]));
     }
 }

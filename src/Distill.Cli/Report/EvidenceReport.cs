@@ -64,14 +64,29 @@ internal sealed class EvidenceReport
         _tables.Add(new EvidenceTable(id, heading, caption, columns, [.. rows]));
 
     /// <summary>Adds a document: a summary row, and its evidence while it is among the most significant.</summary>
-    public void AddDocument(ReportDocument document)
+    public void AddDocument(ReportDocument document) =>
+        AddDocument(document.Name, document.Verdict, document.Significant, document.Log10PValue, document.Evidence.Result.TokenCount, document.Evidence.Result.ScoredTokens, () => document);
+
+    /// <summary>
+    /// Adds a document: a summary row, and, while it is among the most significant, its evidence,
+    /// which <paramref name="details"/> computes only then (so a large corpus is scored token by token
+    /// only for the documents shown in full).
+    /// </summary>
+    public void AddDocument(string name, string verdict, bool significant, double log10PValue, long tokens, long scored, Func<ReportDocument> details)
     {
         int index = _rows.Count + 1;
-        _rows.Add(new SummaryRow(index, document.Name, document.Verdict, document.Significant, document.Log10PValue, document.Evidence.Result.TokenCount, document.Evidence.Result.ScoredTokens));
-        _full.Add((index, document));
+        _rows.Add(new SummaryRow(index, name, verdict, significant, log10PValue, tokens, scored));
+
+        // Ties keep the earlier documents.
+        if (FullDocuments == 0 || (_full.Count >= FullDocuments && !(log10PValue < _full.Max(f => f.Document.Log10PValue))))
+        {
+            return;
+        }
+
+        _full.Add((index, details()));
         if (_full.Count > FullDocuments)
         {
-            // Drop the least significant (the latest on ties, so the first documents stay).
+            // Drop the least significant (the latest on ties).
             int worst = 0;
             for (int i = 1; i < _full.Count; i++)
             {

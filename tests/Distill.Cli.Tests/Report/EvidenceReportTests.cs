@@ -164,6 +164,30 @@ public sealed class EvidenceReportTests(ReportFixture fixture) : CliTestBase("di
     }
 
     [Fact]
+    public void Only_the_documents_shown_in_full_are_scored_token_by_token()
+    {
+        WatermarkScheme scheme = ProfileContext.Load(fixture.Key).Scheme;
+        int[] ids = [.. Enumerable.Range(1, 20)];
+        TokenEvidence e = scheme.ScoreEachToken(ids);
+        var report = new EvidenceReport("detect", [], fullDocuments: 2);
+        var computed = new List<string>();
+        foreach (var (name, p) in new[] { ("a", -1.0), ("b", -5.0), ("c", -3.0), ("d", -10.0), ("e", -2.0), ("f", -5.0) })
+        {
+            report.AddDocument(name, "verdict", false, p, 20, 20, () =>
+            {
+                computed.Add(name);
+                return new ReportDocument(name, "verdict", false, p, [], e, ReportTokens.FromIds(ids), [], 0);
+            });
+        }
+
+        // e is less significant than the two kept (b, d), and f ties b, the earlier, so neither is scored.
+        Assert.Equal(["a", "b", "c", "d"], computed);
+        IDocument dom = ReportFixture.Parse(report.Render());
+        Assert.Equal(["d", "b"], dom.QuerySelectorAll("article.document h3").Select(h => h.TextContent));
+        Assert.Equal(6, dom.QuerySelectorAll("table.summary tbody tr").Length);
+    }
+
+    [Fact]
     public void Radioactivity_and_pooled_trace_reports_carry_their_evidence_tables()
     {
         string report = Path("radioactivity.html");
