@@ -27,7 +27,7 @@ internal static class CliApp
                     --tenant (kgw-fingerprint profiles) embeds tenant ID's fingerprint: ID is a
                     number (decimal or 0x hex) or a name.
           detect    --key FILE [--key FILE ...] [INPUT ...] [--json] [--alpha A] [--no-dedup]
-                    [--bos ID] [--eos ID] [--bayesian WEIGHTS.json] [--reference FILE]...
+                    [--bos ID] [--eos ID] [--bayesian WEIGHTS.json] [--reference FILE]... [--report FILE]
                     Test texts for the profile's watermark. INPUT is a text file, - for standard
                     input (the default), or a .jsonl file with one {"id": ..., "text": ...} per line,
                     or {"id": ..., "ids": [token ids]} to score token ids as given (--bos ID strips a
@@ -38,6 +38,9 @@ internal static class CliApp
                     The verdict uses alpha (default 1e-6); --no-dedup scores repeated pairs again,
                     which invalidates p-values on repetitive text. --reference FILE supplies each
                     of your own corpora that the profile's reference filter names.
+                    --report FILE also writes an HTML evidence report (self-contained: per-token
+                    heat-map, localized spans, score over position, descriptor, input hashes and the
+                    command to reproduce); trace and radioactivity take it too.
                     --evidence DIR (detect, trace, radioactivity): also write an evidence bundle to
                     DIR (new or empty): the inputs as read, the profiles' descriptors (never the
                     secret), every figure (results.json), SHA-256 manifest and a seal.
@@ -54,7 +57,7 @@ internal static class CliApp
                     --reference FILE adds your own public text to the profile's reference filter
                     for this run; --out NEW writes the profile with that filter (same key).
           trace     --key FILE [--tenants REGISTRY] [INPUT ...] [--json] [--alpha A]
-                    [--pooled [--false-accusation E] [--max-reported K]]
+                    [--pooled [--false-accusation E] [--max-reported K]] [--report FILE]
                     Which tenant's fingerprint each text carries, under a kgw-fingerprint profile:
                     the tenant (a name from the registry, or its number) or none, with its p-value
                     corrected for the tenants searched (the registry's, or all 2^64 numbers without
@@ -77,7 +80,7 @@ internal static class CliApp
                     --matrix: the offline attack matrix (synonyms, typos, contractions, lower case,
                     word swap, homoglyphs, zero-width, back-translation) and DIR/matrix.md.
           radioactivity --key FILE --suspect OUTPUTS [--prompts PROMPTS] [--filter OURS] [--json]
-                    [--alpha A] [--no-dedup]
+                    [--alpha A] [--no-dedup] [--report FILE]
                     Test whether a suspect model learned from text watermarked with the profile (the
                     closed-model test): its outputs scored with corpus-wide deduplication, every
                     context of the prompts sent to it excluded, and with --filter only the contexts of

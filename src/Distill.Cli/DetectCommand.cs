@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using Distill.Cli.Evidence;
+using Distill.Cli.Report;
 using Distill.Detection;
 using Distill.Interop;
 using Distill.Tokenizers;
@@ -17,13 +18,14 @@ internal static class DetectCommand
     /// <summary>The default significance level of the verdict: strong evidence, as an accusation needs.</summary>
     public const double DefaultAlpha = 1e-6;
 
-    private static readonly HashSet<string> s_values = ["key", "alpha", "bos", "eos", "bayesian", "reference", "evidence"];
+    private static readonly HashSet<string> s_values = ["key", "alpha", "bos", "eos", "bayesian", "reference", "evidence", "report"];
     private static readonly HashSet<string> s_flags = ["json", "no-dedup"];
     private static readonly HashSet<string> s_repeatable = ["key", "reference"];
 
     public static int Run(IReadOnlyList<string> args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
         Arguments a = Arguments.Parse(args, s_values, s_flags, s_repeatable);
+        ReportFile? reportFile = ReportFile.From(a);
         IReadOnlyList<string> keyPaths = a.GetAll("key");
         if (keyPaths.Count == 0)
         {
@@ -52,6 +54,7 @@ internal static class DetectCommand
         var localization = LocalizationOptions.Default with { Alpha = alpha, Deduplicate = options.Deduplicate };
         ConfigurationSearch? search = contexts.Count > 1 ? new ConfigurationSearch(contexts.Select(c => c.Scheme)) : null;
         TextConfigurationSearch? textSearch = null;
+        EvidenceReport? report = reportFile is null ? null : CommandReports.Create("detect", args, contexts[0].Scheme.Descriptor, CommandReports.Role("profile", keyPaths), CommandReports.Role("reference", a.GetAll("reference")), CommandReports.Role("bayesian weights", [a.Get("bayesian")]), CommandReports.Role("input", inputs));
 
         int failures = 0;
         foreach (string input in inputs)
@@ -71,6 +74,13 @@ internal static class DetectCommand
                             ? JsonSerializer.Serialize(searched, CliJsonContext.Default.DetectSearchOutput)
                             : DetectText.Search(document, found, contexts, alpha));
                         evidence?.Document(input, searched);
+                        if (report is not null && found.Best is { } best)
+                        {
+                            ProfileContext fit = contexts[found.BestIndex];
+                            string verdict = found.IsWatermarked(alpha) ? $"WATERMARKED: best fit {fit.Path} (key {best.KeyId})" : "no evidence for any configuration";
+                            CommandReports.AddDetection(report, document, fit.Scheme, () => ids is not null ? DocumentTokens.FromIds(ids) : DocumentTokens.FromText(fit.Tokenizer.Encode(document.Text!)), options, best, _ => ([], 0), alpha, (found.Log10PValue, found.IsWatermarked(alpha), verdict, [new("p-value", $"{FormatP(found.Log10PValue)} corrected by {found.Correction}")]));
+                        }
+
                         continue;
                     }
 
@@ -85,6 +95,11 @@ internal static class DetectCommand
                         LocalizationResult located = scheme.Localize(ids, localization);
                         (windowsSearched, spans) = (located.WindowsSearched, [.. located.Spans.Select(DetectSpanOutput.From)]);
                         reference = ReferenceFigures(scheme, ids, options.Deduplicate, bayesian);
+                        if (report is not null)
+                        {
+                            CommandReports.AddDetection(report, document, scheme, () => DocumentTokens.FromIds(ids), options, d, _ => (spans, windowsSearched), alpha);
+                        }
+
                     }
                     else
                     {
@@ -97,6 +112,11 @@ internal static class DetectCommand
                         d = result.Detection;
                         (windowsSearched, spans) = (result.WindowsSearched, [.. result.Spans.Select(span => DetectSpanOutput.From(span, result.Tokens.OriginalText))]);
                         reference = ReferenceFigures(scheme, result.Tokens.Ids.Span, options.Deduplicate, bayesian);
+                        if (report is not null)
+                        {
+                            CommandReports.AddDetection(report, document, scheme, () => DocumentTokens.FromText(result.Tokens), options, d, _ => (spans, windowsSearched), alpha);
+                        }
+
                     }
 
                     DetectOutput output = DetectOutput.From(document.Id, d, scheme.Descriptor.Scheme, alpha, reference, windowsSearched, spans);
@@ -117,10 +137,12 @@ internal static class DetectCommand
                     evidence?.Document(input, error);
 
                     stderr.WriteLine($"distill: {document.Name}: {CliApp.OneLine(ex.Message)}");
+                    report?.AddFailure(document.Name, CliApp.OneLine(ex.Message));
                 }
             }
         }
 
+        reportFile?.Write(report!.Render());
         int code = failures == 0 ? CliApp.Success : CliApp.Failure;
         return evidence?.Complete(code) ?? code;
     }

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using Distill.Cli.Evidence;
+using Distill.Cli.Report;
 using Distill.Detection;
 using Distill.Radioactivity;
 using Distill.Tokenizers;
@@ -15,12 +16,13 @@ namespace Distill.Cli;
 /// <summary><c>distill radioactivity</c>: the closed-model test of a suspect model's outputs.</summary>
 internal static class RadioactivityCommand
 {
-    private static readonly HashSet<string> s_values = ["key", "suspect", "prompts", "filter", "alpha", "evidence"];
+    private static readonly HashSet<string> s_values = ["key", "suspect", "prompts", "filter", "alpha", "evidence", "report"];
     private static readonly HashSet<string> s_flags = ["json", "no-dedup"];
 
     public static int Run(IReadOnlyList<string> args, TextReader stdin, TextWriter stdout)
     {
         Arguments a = Arguments.Parse(args, s_values, s_flags);
+        ReportFile? reportFile = ReportFile.From(a);
         string keyPath = a.Require("key");
         string suspect = a.Require("suspect");
         if (a.Positionals.Count > 0)
@@ -64,6 +66,13 @@ internal static class RadioactivityCommand
         string scheme = context.Scheme.Descriptor.Scheme;
         string json = ToJson(result, alpha, scheme, outputs, prompts, filter);
         stdout.WriteLine(a.Has("json") ? json : ToHuman(result, alpha, outputs, prompts, filter));
+        if (reportFile is not null)
+        {
+            EvidenceReport report = CommandReports.Create("radioactivity", args, context.Scheme.Descriptor, CommandReports.Role("profile", [keyPath]), CommandReports.Role("suspect outputs", [suspect]), CommandReports.Role("prompts", [a.Get("prompts")]), CommandReports.Role("filter", [a.Get("filter")]));
+            CommandReports.Radioactivity(report, result, alpha, outputs, prompts, filter);
+            reportFile.Write(report.Render());
+        }
+
         evidence?.Corpus(json);
         return evidence?.Complete(CliApp.Success) ?? CliApp.Success;
     }

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using Distill.Cli.Evidence;
+using Distill.Cli.Report;
 using Distill.Detection;
 using Distill.Fingerprinting;
 
@@ -17,12 +18,13 @@ namespace Distill.Cli;
 /// </summary>
 internal static class TraceCommand
 {
-    private static readonly HashSet<string> s_values = ["key", "tenants", "alpha", "false-accusation", "max-reported", "evidence"];
+    private static readonly HashSet<string> s_values = ["key", "tenants", "alpha", "false-accusation", "max-reported", "evidence", "report"];
     private static readonly HashSet<string> s_flags = ["json", "pooled"];
 
     public static int Run(IReadOnlyList<string> args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
         Arguments a = Arguments.Parse(args, s_values, s_flags);
+        ReportFile? reportFile = ReportFile.From(a);
         string keyPath = a.Require("key");
         bool pooled = a.Has("pooled");
         bool json = a.Has("json");
@@ -67,6 +69,7 @@ internal static class TraceCommand
 
         TenantRegistry? registry = a.Get("tenants") is { } registryPath ? LoadRegistry(registryPath) : null;
         var trace = new Tracer(scheme, registry, json, stdout, stderr, evidence);
+        EvidenceReport? report = reportFile is null ? null : CommandReports.Create("trace", args, scheme.Descriptor, CommandReports.Role("profile", [keyPath]), CommandReports.Role("tenant registry", [a.Get("tenants")]), CommandReports.Role("input", inputs));
         FingerprintEvidence? corpus = pooled ? scheme.CreateEvidence() : null;
         int documents = 0;
         foreach (string input in inputs)
@@ -77,6 +80,7 @@ internal static class TraceCommand
                 if (tokens.Length == 0)
                 {
                     trace.Fail(input, id, "The text is empty: there is nothing to trace.");
+                    report?.AddFailure(new InputDocument(id, text, null).Name, "The text is empty: there is nothing to trace.");
                     continue;
                 }
 
@@ -87,7 +91,13 @@ internal static class TraceCommand
                 }
                 else
                 {
-                    trace.Document(input, id, scheme.Trace(tokens, registry, traceOptions), traceOptions.Alpha);
+                    TraceResult traced = scheme.Trace(tokens, registry, traceOptions);
+                    trace.Document(input, id, traced, traceOptions.Alpha);
+                    if (report is not null)
+                    {
+                        CommandReports.AddTrace(report, id, scheme, () => context.Tokenizer.Encode(text), traced, trace.TenantName, traceOptions.Alpha);
+                    }
+
                 }
             }
         }
@@ -99,9 +109,15 @@ internal static class TraceCommand
                 throw new InvalidDataException("The inputs hold no text: there is no corpus to trace.");
             }
 
-            trace.Pooled(scheme.TracePooled(corpus, registry!, pooledOptions), corpus, documents);
+            PooledTraceResult pooledResult = scheme.TracePooled(corpus, registry!, pooledOptions);
+            trace.Pooled(pooledResult, corpus, documents);
+            if (report is not null)
+            {
+                CommandReports.Pooled(report, pooledResult, corpus, documents, trace.TenantName);
+            }
         }
 
+        reportFile?.Write(report!.Render());
         int code = trace.Failures == 0 ? CliApp.Success : CliApp.Failure;
         return evidence?.Complete(code) ?? code;
     }
@@ -232,7 +248,7 @@ internal static class TraceCommand
 
         private static string NameOf(JsonElement id) => id.ValueKind == JsonValueKind.String ? id.GetString()! : id.GetRawText();
 
-        private string TenantName(TenantId tenant) => registry is not null && registry.Contains(tenant) ? registry.NameOf(tenant) : tenant.ToString();
+        public string TenantName(TenantId tenant) => registry is not null && registry.Contains(tenant) ? registry.NameOf(tenant) : tenant.ToString();
 
         private void WriteHeader(Utf8JsonWriter w)
         {

@@ -112,6 +112,23 @@ public abstract class WatermarkScheme
     public virtual WatermarkScheme WithReference(System.Collections.Generic.IReadOnlyList<Reference.ReferenceCorpus> references, int? documentsPerMillionTokens = null) =>
         throw new NotSupportedException($"Scheme '{Descriptor.Scheme}' has no green lists: reference filters apply to kgw, unigram, hf-kgw and kgw-fingerprint.");
 
+    /// <summary>Tests one token stream as <see cref="Detect"/> does, and returns what the test made of each token.</summary>
+    /// <param name="tokens">The token ids of the text.</param>
+    /// <param name="options">Detection options; <see cref="DetectionOptions.Default"/> when <see langword="null"/>.</param>
+    /// <returns>The result <see cref="Detect"/> returns, with one kind (and for the score-based schemes one value) per token.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary.</exception>
+    internal TokenEvidence ScoreEachToken(ReadOnlySpan<int> tokens, DetectionOptions? options = null)
+    {
+        LogitsGuard.ValidateTokens(tokens, VocabularySize, nameof(tokens));
+        return ScoreEachTokenCore(tokens, options ?? DetectionOptions.Default);
+    }
+
+    /// <summary>When overridden, tests one token stream with the code of <see cref="DetectCore"/>, recording each token's kind and value.</summary>
+    /// <param name="tokens">The token ids, already checked to be in the vocabulary.</param>
+    /// <param name="options">The detection options (the defaults already applied).</param>
+    /// <returns>The result and the per-token evidence.</returns>
+    private protected abstract TokenEvidence ScoreEachTokenCore(ReadOnlySpan<int> tokens, DetectionOptions options);
+
     /// <summary>When overridden, creates a session whose context starts with <paramref name="prompt"/>.</summary>
     /// <param name="prompt">The prompt's token ids, already checked to be in the vocabulary.</param>
     /// <returns>A new session.</returns>

@@ -20,4 +20,11 @@ internal enum TokenScore : byte
     /// key its greenness would recur across documents (see <see cref="Reference.ReferenceFilterOptions"/>).
     /// </summary>
     Common = 4,
+
+    /// <summary>
+    /// Scored by a scheme whose evidence is a per-token value rather than a colour (Gumbel-max,
+    /// SynthID-Text, EXP-edit, the vLLM and transformers SynthID interop schemes): the value is in
+    /// <see cref="TokenEvidence.Values"/>.
+    /// </summary>
+    Scored = 5,
 }

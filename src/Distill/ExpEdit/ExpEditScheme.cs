@@ -172,6 +172,28 @@ public sealed class ExpEditScheme : WatermarkScheme
         return TestCore(tokens, options ?? DetectionOptions.Default, test, 1);
     }
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// Every token is scored (the test conditions on the whole text). A token's value is -ln(1 - xi) of
+    /// the key position the best alignment's shift puts it against, continued along the diagonal
+    /// beyond the best block (Exp(1), mean 1, under the null); edits inside the alignment are not shown.
+    /// </remarks>
+    private protected override TokenEvidence ScoreEachTokenCore(ReadOnlySpan<int> tokens, DetectionOptions options)
+    {
+        ExpEditDetection detection = TestCore(tokens, options, ExpEditDetectionOptions.Default, 1);
+        int n = Options.KeyLength;
+        var values = new double[tokens.Length];
+        for (int i = 0; i < tokens.Length; i++)
+        {
+            int keyPosition = (int)((((long)detection.Shift + i - detection.BlockStart) % n + n) % n);
+            values[i] = -Math.Log(1.0 - KeyUniform(keyPosition, tokens[i]));
+        }
+
+        var kinds = new TokenScore[tokens.Length];
+        Array.Fill(kinds, TokenScore.Scored);
+        return new TokenEvidence(detection.Result, kinds, values, 1.0, "-ln(1 - xi) at the best alignment's shift");
+    }
+
     /// <summary>The permutation test with the statistic's blocks starting every <paramref name="blockStride"/> tokens (and at the last start).</summary>
     private ExpEditDetection TestCore(ReadOnlySpan<int> tokens, DetectionOptions options, ExpEditDetectionOptions test, int blockStride)
     {

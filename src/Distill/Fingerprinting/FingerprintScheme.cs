@@ -188,6 +188,9 @@ public sealed class FingerprintScheme : WatermarkScheme
     /// <inheritdoc />
     private protected override LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options) => ZeroBit.Localize(tokens, options);
 
+    /// <inheritdoc />
+    private protected override TokenEvidence ScoreEachTokenCore(ReadOnlySpan<int> tokens, DetectionOptions options) => ZeroBit.ScoreEachToken(tokens, options);
+
     /// <summary>Returns a tenant's codeword bit.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="position">The position, below <see cref="FingerprintOptions.Positions"/> (identity positions first).</param>

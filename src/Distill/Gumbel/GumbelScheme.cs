@@ -183,6 +183,33 @@ public sealed class GumbelScheme : WatermarkScheme
     }
 
     /// <inheritdoc />
+    /// <remarks>With K variants, the values are those of the variant whose sum is the reported score (the most significant).</remarks>
+    private protected override TokenEvidence ScoreEachTokenCore(ReadOnlySpan<int> tokens, DetectionOptions options)
+    {
+        DetectionResult? result = null;
+        double[]? best = null;
+        double bestGap = double.PositiveInfinity;
+        for (int v = 0; v < Variants; v++)
+        {
+            double[] values = TokenEvidence.NaNs(tokens.Length);
+            result = ScoreDocument(tokens, values, v, options.Deduplicate, options.MinimumScoredTokens);
+            double sum = 0.0;
+            foreach (double value in values)
+            {
+                sum += double.IsNaN(value) ? 0.0 : value;
+            }
+
+            double gap = Math.Abs(sum - result.Score);
+            if (gap < bestGap)
+            {
+                (best, bestGap) = (values, gap);
+            }
+        }
+
+        return TokenEvidence.FromValues(result!, best!, 1.0, "-ln(1 - r), Exp(1) under the null");
+    }
+
+    /// <inheritdoc />
     private protected override WatermarkAccumulator CreateAccumulatorCore(DetectionOptions options) => new GumbelAccumulator(this, options);
 
     /// <inheritdoc />

@@ -213,6 +213,14 @@ public sealed class SynthIdScheme : WatermarkScheme
         return ScoreLocalizer.Localize(ones, depth / 2.0, (n, sum) => SynthIdStatistics.LogMeanTail((long)Math.Round(sum), n, depth), options);
     }
 
+    /// <inheritdoc />
+    private protected override TokenEvidence ScoreEachTokenCore(ReadOnlySpan<int> tokens, DetectionOptions options)
+    {
+        double[] ones = TokenEvidence.NaNs(tokens.Length);
+        SynthIdCounts counts = ScoreDocument(tokens, options.Deduplicate, ones, default);
+        return TokenEvidence.FromValues(MeanResult(counts, options.Deduplicate, options.MinimumScoredTokens), ones, Depth / 2.0, $"g-values equal to 1 among the {Depth} layers");
+    }
+
     internal DetectionResult MeanResult(SynthIdCounts counts, bool deduplicated, int minimumScoredTokens)
     {
         long trials = counts.Scored * Depth;

@@ -173,6 +173,13 @@ public sealed class UnigramScheme : WatermarkScheme, IGreenListScoring, IPairSee
     private protected override DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options) =>
         ScoreDocument(tokens, default, options);
 
+    /// <inheritdoc />
+    private protected override TokenEvidence ScoreEachTokenCore(ReadOnlySpan<int> tokens, DetectionOptions options)
+    {
+        var kinds = new TokenScore[tokens.Length];
+        return TokenEvidence.FromKinds(ScoreTokens(tokens, kinds, options), kinds);
+    }
+
     /// <summary>Scores each token of a stream and writes what detection made of it.</summary>
     /// <param name="tokens">The token ids of the text (one document).</param>
     /// <param name="destination">Receives one <see cref="TokenScore"/> per token; at least as long as <paramref name="tokens"/>.</param>

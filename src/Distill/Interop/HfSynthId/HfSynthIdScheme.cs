@@ -336,6 +336,31 @@ public sealed class HfSynthIdScheme : WatermarkScheme
         return LocalizeTrials(trials, ones, options);
     }
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// A token's value is the mean g-value of the table indices its n-gram reads first (those of
+    /// <see cref="LocalizeCore"/>), 1/2 under the model of a fair table; a scored n-gram whose indices
+    /// were all read before has no value of its own (NaN) but is still scored.
+    /// </remarks>
+    private protected override TokenEvidence ScoreEachTokenCore(ReadOnlySpan<int> tokens, DetectionOptions options)
+    {
+        var trials = new int[tokens.Length];
+        var ones = new int[tokens.Length];
+        Array.Fill(trials, -1);
+        var accumulator = new HfSynthIdAccumulator(this, options);
+        accumulator.AppendValidated(tokens, trials, ones);
+        DetectionResult result = accumulator.GetResult();
+        var kinds = new TokenScore[tokens.Length];
+        var values = new double[tokens.Length];
+        for (int i = 0; i < tokens.Length; i++)
+        {
+            kinds[i] = trials[i] >= 0 ? TokenScore.Scored : i < result.SkippedPrefix ? TokenScore.Prefix : TokenScore.Repeated;
+            values[i] = trials[i] > 0 ? (double)ones[i] / trials[i] : double.NaN;
+        }
+
+        return new TokenEvidence(result, kinds, values, 0.5, "mean g-value of the table indices read first");
+    }
+
     /// <summary>The hash of an n-gram from its context's hash: one more fold, with the candidate.</summary>
     internal static ulong NgramHash(long contextHash, int token) => unchecked((((ulong)contextHash + (ulong)(long)token) * Multiplier) + 1);
 

@@ -207,6 +207,15 @@ public sealed class VllmGumbelScheme : WatermarkScheme
         return ScoreLocalizer.Localize(values, 1.0, (n, s) => LogTail(n, s, alpha), options);
     }
 
+    /// <inheritdoc />
+    private protected override TokenEvidence ScoreEachTokenCore(ReadOnlySpan<int> tokens, DetectionOptions options)
+    {
+        double[] values = TokenEvidence.NaNs(tokens.Length);
+        var tally = default(VllmTally);
+        Score(tokens, new VllmContextWindow(Options.ContextWidth), options.Deduplicate ? new HashSet<UInt128>(tokens.Length) : null, null, ref tally, values, default);
+        return TokenEvidence.FromValues(Result(tally, options.Deduplicate, options.MinimumScoredTokens), values, 1.0, "Distill's conservative score, mean 1 under the null");
+    }
+
     /// <summary>The per-token scorer of the radioactivity tests (see <see cref="VllmRadioactivityScorer"/>).</summary>
     internal override Radioactivity.RadioactivityScorer CreateRadioactivityScorer() => new VllmRadioactivityScorer(this);
 

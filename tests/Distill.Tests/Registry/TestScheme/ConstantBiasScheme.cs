@@ -96,15 +96,22 @@ internal sealed class ConstantBiasScheme : WatermarkScheme
     private protected override WatermarkAccumulator ReadAccumulatorCore(Stream source, DetectionOptions options) => ConstantBiasAccumulator.ReadFrom(source, this, options);
 
     /// <inheritdoc />
-    private protected override LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options)
+    private protected override LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options) =>
+        BinomialLocalizer.Localize(Kinds(tokens, options.Deduplicate), Options.Gamma, options);
+
+    /// <inheritdoc />
+    private protected override TokenEvidence ScoreEachTokenCore(ReadOnlySpan<int> tokens, DetectionOptions options) =>
+        TokenEvidence.FromKinds(DetectCore(tokens, options), Kinds(tokens, options.Deduplicate));
+
+    private TokenScore[] Kinds(ReadOnlySpan<int> tokens, bool deduplicate)
     {
         var seen = new HashSet<int>();
         var scores = new TokenScore[tokens.Length];
         for (int i = 0; i < tokens.Length; i++)
         {
-            scores[i] = options.Deduplicate && !seen.Add(tokens[i]) ? TokenScore.Repeated : IsGreen(tokens[i]) ? TokenScore.Green : TokenScore.Red;
+            scores[i] = deduplicate && !seen.Add(tokens[i]) ? TokenScore.Repeated : IsGreen(tokens[i]) ? TokenScore.Green : TokenScore.Red;
         }
 
-        return BinomialLocalizer.Localize(scores, Options.Gamma, options);
+        return scores;
     }
 }
