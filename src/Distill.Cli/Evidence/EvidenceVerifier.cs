@@ -201,6 +201,20 @@ internal static class EvidenceVerifier
             }
 
             Replace(args, manifest.GetProperty("evidenceArgumentIndex").GetInt32(), EvidenceCommandSpec.EvidenceOption, manifest.GetProperty("evidence").GetString()!, Path.Combine(scratch, "bundle"));
+
+            // An HTML report the recorded command wrote (--report) is written again into the scratch folder, never over the analyst's file.
+            for (int i = 0; i < args.Count; i++)
+            {
+                if (args[i] == "--report" && i + 1 < args.Count)
+                {
+                    args[++i] = Path.Combine(scratch, "report.html");
+                }
+                else if (args[i].StartsWith("--report=", StringComparison.Ordinal))
+                {
+                    args[i] = "--report=" + Path.Combine(scratch, "report.html");
+                }
+            }
+
             var stderr = new StringWriter();
             int code = CliApp.Run([command, .. args], new StringReader(stdin), TextWriter.Null, stderr);
             string rerun = Path.Combine(scratch, "bundle");

@@ -72,6 +72,23 @@ public sealed class DetectEvidenceTests(EvidenceFixture f) : CliTestBase("distil
         AssertVerifies(Path.Combine(Dir, "c"), f.Kgw);
     }
 
+    /// <summary>A run with both --evidence and --report verifies, and verify writes its rerun's report into scratch space, never over the analyst's file.</summary>
+    [Fact]
+    public void Verify_does_not_touch_the_report_of_the_recorded_run()
+    {
+        string report = Path.Combine(Dir, "report.html");
+        string bundle = Path.Combine(Dir, "with-report");
+        var (code, _, err) = RunWithInput("", "detect", "--key", f.Kgw, f.Essay, "--report", report, "--evidence", bundle);
+        Assert.True(code == 0, err);
+        File.WriteAllText(report, "the analyst's copy");
+        AssertVerifies(bundle, f.Kgw);
+        Assert.Equal("the analyst's copy", File.ReadAllText(report));
+
+        File.Delete(report);
+        AssertVerifies(bundle, f.Kgw);
+        Assert.False(File.Exists(report));
+    }
+
     [Fact]
     public void Compatibility_profiles_on_token_ids_give_a_bundle_that_verifies_and_the_same_output()
     {
