@@ -27,7 +27,8 @@ internal static class CliApp
                     --tenant (kgw-fingerprint profiles) embeds tenant ID's fingerprint: ID is a
                     number (decimal or 0x hex) or a name.
           detect    --key FILE [--key FILE ...] [INPUT ...] [--json] [--alpha A] [--no-dedup]
-                    [--bos ID] [--eos ID] [--bayesian WEIGHTS.json] [--reference FILE]... [--report FILE]
+                    [--bos ID] [--eos ID] [--bayesian WEIGHTS.json] [--reference FILE]...
+                    [--fold-homoglyphs] [--exp-edit-test permutation|closed] [--report FILE]
                     Test texts for the profile's watermark. INPUT is a text file, - for standard
                     input (the default), or a .jsonl file with one {"id": ..., "text": ...} per line,
                     or {"id": ..., "ids": [token ids]} to score token ids as given (--bos ID strips a
@@ -38,6 +39,10 @@ internal static class CliApp
                     The verdict uses alpha (default 1e-6); --no-dedup scores repeated pairs again,
                     which invalidates p-values on repetitive text. --reference FILE supplies each
                     of your own corpora that the profile's reference filter names.
+                    --fold-homoglyphs folds Cyrillic, Greek and fullwidth look-alikes of Latin letters
+                    before tokenizing (the homoglyph counter-measure). --exp-edit-test closed detects an
+                    exp-edit profile by its closed-form Gamma test (no p-value floor) instead of the
+                    permutation test (999 fresh keys, floor 1e-3).
                     --report FILE also writes an HTML evidence report (self-contained: per-token
                     heat-map, localized spans, score over position, descriptor, input hashes and the
                     command to reproduce); trace and radioactivity take it too.

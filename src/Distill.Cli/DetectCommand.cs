@@ -18,8 +18,8 @@ internal static class DetectCommand
     /// <summary>The default significance level of the verdict: strong evidence, as an accusation needs.</summary>
     public const double DefaultAlpha = 1e-6;
 
-    private static readonly HashSet<string> s_values = ["key", "alpha", "bos", "eos", "bayesian", "reference", "evidence", "report"];
-    private static readonly HashSet<string> s_flags = ["json", "no-dedup"];
+    private static readonly HashSet<string> s_values = ["key", "alpha", "bos", "eos", "bayesian", "reference", "evidence", "report", "exp-edit-test"];
+    private static readonly HashSet<string> s_flags = ["json", "no-dedup", "fold-homoglyphs"];
     private static readonly HashSet<string> s_repeatable = ["key", "reference"];
 
     public static int Run(IReadOnlyList<string> args, TextReader stdin, TextWriter stdout, TextWriter stderr)
@@ -47,7 +47,8 @@ internal static class DetectCommand
         var contexts = new List<ProfileContext>();
         foreach (string path in keyPaths)
         {
-            contexts.Add(WithEos(ProfileContext.Load(path, a.GetAll("reference")), a));
+            ProfileContext context = WithExpEditTest(WithEos(ProfileContext.Load(path, a.GetAll("reference")), a), a, alpha, stderr);
+            contexts.Add(a.Has("fold-homoglyphs") ? context.WithConfusablesFolded() : context);
         }
 
         HfSynthIdBayesianDetector? bayesian = LoadBayesian(a, contexts);
@@ -147,6 +148,35 @@ internal static class DetectCommand
         return evidence?.Complete(code) ?? code;
     }
 
+    /// <summary>
+    /// An EXP-edit profile detected by the test --exp-edit-test names (<c>permutation</c>, the default, or <c>closed</c>; refused
+    /// for other schemes); a note on standard error when the permutation test's floor lies above alpha, so no verdict can be reached.
+    /// </summary>
+    private static ProfileContext WithExpEditTest(ProfileContext context, Arguments a, double alpha, TextWriter stderr)
+    {
+        string? test = a.Get("exp-edit-test");
+        if (context.Scheme is not ExpEdit.ExpEditScheme expEdit)
+        {
+            return test is null ? context : throw new UsageException($"--exp-edit-test applies to exp-edit profiles; '{context.Path}' is {context.Scheme.Descriptor.Scheme}.");
+        }
+
+        switch (test)
+        {
+            case null or "permutation":
+                double floor = 1.0 / (expEdit.Detection.Resamples + 1);
+                if (alpha < floor)
+                {
+                    stderr.WriteLine($"distill: note: '{context.Path}' is exp-edit, whose permutation test cannot report a p-value below {floor.ToString("G3", CultureInfo.InvariantCulture)} ({expEdit.Detection.Resamples} fresh keys), above alpha {alpha.ToString("G3", CultureInfo.InvariantCulture)}, so no verdict and no span can reach it; --exp-edit-test closed has no floor.");
+                }
+
+                return context;
+            case "closed":
+                return context.WithScheme(expEdit.WithDetection(new ExpEdit.ExpEditDetectionOptions { Test = ExpEdit.ExpEditTest.GammaBound }));
+            default:
+                throw new UsageException($"--exp-edit-test must be 'permutation' or 'closed', not '{test}'.");
+        }
+    }
+
     /// <summary>A profile whose SynthID EOS token is the one --eos names (refused for other schemes).</summary>
     private static ProfileContext WithEos(ProfileContext context, Arguments a)
     {
@@ -210,6 +240,7 @@ internal static class DetectCommand
         DetectionStatistic.MeanGValue => "meanGValue",
         DetectionStatistic.WeightedMeanGValue => "weightedMeanGValue",
         DetectionStatistic.EditAlignment => "editAlignment",
+        DetectionStatistic.AlignedGammaSum => "alignedGammaSum",
         _ => statistic.ToString(),
     };
 

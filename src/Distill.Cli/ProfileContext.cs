@@ -12,17 +12,19 @@ internal sealed class ProfileContext
 {
     private readonly Lazy<TextTokenizer> _tokenizer;
 
-    private ProfileContext(string path, WatermarkProfile profile, WatermarkScheme scheme)
+    private ProfileContext(string path, WatermarkProfile profile, WatermarkScheme scheme, bool foldConfusables = false)
     {
         Path = path;
         Profile = profile;
         Scheme = scheme;
+        FoldsConfusables = foldConfusables;
         string name = profile.Descriptor.Tokenizer ?? TextTokenizer.DefaultName;
         _tokenizer = new Lazy<TextTokenizer>(() =>
         {
             try
             {
-                return TextTokenizer.Create(name);
+                TextTokenizer tokenizer = TextTokenizer.Create(name);
+                return foldConfusables ? tokenizer.WithConfusablesFolded() : tokenizer;
             }
             catch (ArgumentException)
             {
@@ -41,8 +43,14 @@ internal sealed class ProfileContext
     /// <summary>Gets the profile's tokenizer, loaded on first use (a usage error when this release cannot load it).</summary>
     public TextTokenizer Tokenizer => _tokenizer.Value;
 
+    /// <summary>Gets a value indicating whether the tokenizer folds look-alike letters into Latin ones (--fold-homoglyphs).</summary>
+    public bool FoldsConfusables { get; }
+
     /// <summary>The same profile with another scheme (its parameters overridden for detection).</summary>
-    public ProfileContext WithScheme(WatermarkScheme scheme) => new(Path, Profile, scheme);
+    public ProfileContext WithScheme(WatermarkScheme scheme) => new(Path, Profile, scheme, FoldsConfusables);
+
+    /// <summary>The same profile whose tokenizer folds Cyrillic, Greek and fullwidth look-alikes of Latin letters (<see cref="TextTokenizer.WithConfusablesFolded"/>).</summary>
+    public ProfileContext WithConfusablesFolded() => new(Path, Profile, Scheme, foldConfusables: true);
 
     /// <summary>
     /// Loads a profile. With <paramref name="detection"/>, the scheme gets the reference corpora its

@@ -48,22 +48,9 @@ internal static class ExpEditGammaBound
         Debug.Assert(length == scratch.TextLength && length > 0);
 
         Span<int> lengths = stackalloc int[32];
-        int count = 0;
-        for (int l = Math.Min(blockLength, length); ; l /= 2)
-        {
-            lengths[count++] = l;
-            if (l / 2 < ShortestBlock)
-            {
-                break;
-            }
-        }
-
-        lengths = lengths[..count];
-        long tests = 0;
-        foreach (int l in lengths)
-        {
-            tests += (long)(length - l + 1) * n;
-        }
+        lengths = lengths[..Lengths(length, blockLength, lengths)];
+        int count = lengths.Length;
+        long tests = Tests(length, blockLength, n);
 
         var best = new Outcome(0.0, 0, 0, lengths[0], 0, 0.0, tests);
         double bestLogQ = 0.0;
@@ -156,6 +143,33 @@ internal static class ExpEditGammaBound
             {
                 bestLogQ = logQ;
                 best = new Outcome(sum, pairs, start, l, shift, 0.0, tests);
+            }
+        }
+    }
+
+    /// <summary>The number T of (length, start, shift) triples searched in a text of <paramref name="length"/> tokens.</summary>
+    internal static long Tests(int length, int blockLength, int keyLength)
+    {
+        Span<int> lengths = stackalloc int[32];
+        long tests = 0;
+        foreach (int l in lengths[..Lengths(length, blockLength, lengths)])
+        {
+            tests += (long)(length - l + 1) * keyLength;
+        }
+
+        return tests;
+    }
+
+    /// <summary>Writes the block lengths searched (min(block length, length), then halved while at least <see cref="ShortestBlock"/>) and returns their count.</summary>
+    private static int Lengths(int length, int blockLength, Span<int> destination)
+    {
+        int count = 0;
+        for (int l = Math.Min(blockLength, length); ; l /= 2)
+        {
+            destination[count++] = l;
+            if (l / 2 < ShortestBlock)
+            {
+                return count;
             }
         }
     }

@@ -51,6 +51,29 @@ public sealed class ExpEditScheme : WatermarkScheme
         _key = new ExpEditKeySequence(key.Derive(SubKeyPurpose));
         _rowSeeds = new ulong[options.KeyLength];
         _key.RowSeeds(0, _rowSeeds);
+        _source = key;
+    }
+
+    private readonly WatermarkKey _source;
+
+    /// <summary>
+    /// Gets the test <see cref="WatermarkScheme.Detect(ReadOnlySpan{int}, DetectionOptions?)"/> runs:
+    /// <see cref="ExpEditDetectionOptions.Default"/> (the permutation test) unless set by <see cref="WithDetection"/>.
+    /// </summary>
+    public ExpEditDetectionOptions Detection { get; private init; } = ExpEditDetectionOptions.Default;
+
+    /// <summary>
+    /// Returns the same scheme (same key, parameters and descriptor, so the same embedding) whose generic
+    /// <see cref="WatermarkScheme.Detect(ReadOnlySpan{int}, DetectionOptions?)"/> runs <paramref name="detection"/>'s test,
+    /// for callers that only know <see cref="WatermarkScheme"/> (text detection, the configuration search, the command line).
+    /// </summary>
+    /// <param name="detection">The test's settings, for example <c>new ExpEditDetectionOptions { Test = ExpEditTest.GammaBound }</c>.</param>
+    /// <returns>A scheme that detects with <paramref name="detection"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="detection"/> is <see langword="null"/>.</exception>
+    public ExpEditScheme WithDetection(ExpEditDetectionOptions detection)
+    {
+        ArgumentNullException.ThrowIfNull(detection);
+        return new ExpEditScheme(_source, Options, Descriptor) { Detection = detection };
     }
 
     /// <summary>Gets the scheme's parameters.</summary>
@@ -153,9 +176,12 @@ public sealed class ExpEditScheme : WatermarkScheme
     internal ulong RowSeed(int keyPosition) => _rowSeeds[keyPosition];
 
     /// <inheritdoc />
-    /// <remarks>The permutation test of <see cref="Detect(ReadOnlySpan{int}, DetectionOptions?, ExpEditDetectionOptions)"/> with <see cref="ExpEditDetectionOptions.Default"/> (999 resamples, early stop after 10 hits).</remarks>
+    /// <remarks>
+    /// The test of <see cref="Detect(ReadOnlySpan{int}, DetectionOptions?, ExpEditDetectionOptions)"/> with <see cref="Detection"/>: by
+    /// default <see cref="ExpEditDetectionOptions.Default"/> (the permutation test, 999 resamples, early stop after 10 hits).
+    /// </remarks>
     private protected override DetectionResult DetectCore(ReadOnlySpan<int> tokens, DetectionOptions options) =>
-        TestCore(tokens, options, ExpEditDetectionOptions.Default, 1).Result;
+        TestCore(tokens, options, Detection, 1).Result;
 
     /// <summary>Tests one token stream for the key with the permutation test's own settings, and reports what the test did.</summary>
     /// <param name="tokens">The token ids of the text.</param>
@@ -180,7 +206,7 @@ public sealed class ExpEditScheme : WatermarkScheme
     /// </remarks>
     private protected override TokenEvidence ScoreEachTokenCore(ReadOnlySpan<int> tokens, DetectionOptions options)
     {
-        ExpEditDetection detection = TestCore(tokens, options, ExpEditDetectionOptions.Default, 1);
+        ExpEditDetection detection = TestCore(tokens, options, Detection, 1);
         int n = Options.KeyLength;
         var values = new double[tokens.Length];
         for (int i = 0; i < tokens.Length; i++)
@@ -346,20 +372,56 @@ public sealed class ExpEditScheme : WatermarkScheme
 
     /// <inheritdoc />
     /// <remarks>
-    /// Reports the best-aligned block when the permutation p-value is at most alpha. The search over
-    /// blocks and shifts is part of the statistic, whose null distribution the fresh keys reproduce, so
-    /// the p-value is already valid for the block found: no Bonferroni factor is applied
-    /// (<see cref="LocalizationResult.WindowsSearched"/> is 1). To stay affordable on long streams the
-    /// blocks start every k / 4 tokens (and at the last start), and the test runs ceil(1 / alpha) - 1
-    /// resamples (at least 19), stopping at the first fresh key that aligns as well: exactly what
-    /// deciding p &lt;= alpha needs.
+    /// <para>
+    /// Reports the best-aligned block when its p-value is at most alpha, by the test of <see cref="Detection"/>.
+    /// </para>
+    /// <para>
+    /// Permutation test (the default): the search over blocks and shifts is part of the statistic, whose null
+    /// distribution the fresh keys reproduce, so the p-value is already valid for the block found: no Bonferroni
+    /// factor is applied (<see cref="LocalizationResult.WindowsSearched"/> is 1). To stay affordable on long streams
+    /// the blocks start every k / 4 tokens (and at the last start), and the test runs ceil(1 / alpha) - 1 resamples
+    /// (at least 19), stopping at the first fresh key that aligns as well: exactly what deciding p &lt;= alpha needs.
+    /// It runs at most <see cref="ExpEditDetectionOptions.Resamples"/> of <see cref="Detection"/> (at least 19): when
+    /// alpha is below the floor 1 / (1 + that), no block can be significant and none is reported, without a search
+    /// (this release; earlier ones ran 1 / alpha alignments, about an hour at alpha 1e-6).
+    /// </para>
+    /// <para>
+    /// Closed-form test: the best (length, start, shift) triple of <see cref="ExpEditTest.GammaBound"/>, whose
+    /// p-value already carries the Bonferroni factor T of the triples searched (<see cref="LocalizationResult.WindowsSearched"/>).
+    /// </para>
     /// </remarks>
     private protected override LocalizationResult LocalizeCore(ReadOnlySpan<int> tokens, LocalizationOptions options)
     {
-        var test = new ExpEditDetectionOptions { Resamples = Math.Max(19, (int)Math.Ceiling((1.0 / options.Alpha) - 1e-9) - 1), EarlyStopHits = 1 };
-        int stride = Math.Max(1, Math.Min(Options.BlockLength, tokens.Length) / 4);
-        ExpEditDetection detection = TestCore(tokens, new DetectionOptions { Deduplicate = options.Deduplicate }, test, stride);
         var spans = new List<WatermarkedSpan>();
+        var detectionOptions = new DetectionOptions { Deduplicate = options.Deduplicate };
+        if (Detection.Test == ExpEditTest.GammaBound)
+        {
+            ExpEditDetection closed = TestCore(tokens, detectionOptions, Detection, 1);
+            long tests = 1;
+            if (closed.Result.Status == DetectionStatus.Scored)
+            {
+                tests = GammaBoundTests(tokens.Length);
+                if (closed.Result.IsWatermarked(options.Alpha))
+                {
+                    double log10 = closed.Result.Log10PValue;
+                    double uncorrected = Math.Min(0.0, log10 - Math.Log10(tests));
+                    spans.Add(new WatermarkedSpan(closed.BlockStart, closed.BlockStart + closed.BlockLength, closed.BlockLength, 0, log10, uncorrected) { Score = closed.Result.Score });
+                }
+            }
+
+            return new LocalizationResult(spans, tests, tokens.Length, options.Alpha);
+        }
+
+        int needed = Math.Max(19, (int)Math.Min(int.MaxValue, Math.Ceiling((1.0 / options.Alpha) - 1e-9) - 1));
+        int most = Math.Max(19, Detection.Resamples);
+        if (needed > most)
+        {
+            return new LocalizationResult(spans, 1, tokens.Length, options.Alpha);
+        }
+
+        var test = new ExpEditDetectionOptions { Resamples = needed, EarlyStopHits = 1 };
+        int stride = Math.Max(1, Math.Min(Options.BlockLength, tokens.Length) / 4);
+        ExpEditDetection detection = TestCore(tokens, detectionOptions, test, stride);
         if (detection.Result.IsWatermarked(options.Alpha))
         {
             double log10P = detection.Result.Log10PValue;
@@ -368,4 +430,7 @@ public sealed class ExpEditScheme : WatermarkScheme
 
         return new LocalizationResult(spans, 1, tokens.Length, options.Alpha);
     }
+
+    /// <summary>The number T of (length, start, shift) triples the closed-form test searches in a text of <paramref name="length"/> tokens.</summary>
+    private long GammaBoundTests(int length) => ExpEditGammaBound.Tests(length, Options.BlockLength, Options.KeyLength);
 }

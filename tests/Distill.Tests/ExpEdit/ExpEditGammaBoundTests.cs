@@ -159,6 +159,38 @@ public class ExpEditGammaBoundTests(ITestOutputHelper output)
         Assert.True(result.BlockLength <= 256);
     }
 
+    /// <summary>
+    /// A scheme made by WithDetection detects and localizes with its test through the generic API; the permutation localizer
+    /// answers at once, with no span, when alpha lies below its floor (it used to run 1 / alpha alignments).
+    /// </summary>
+    [Fact]
+    public void With_detection_sets_the_test_of_detect_and_localize()
+    {
+        var scheme = ExpEditScheme.Create(TestData.FixedKey, null, Vocabulary);
+        ExpEditScheme closed = scheme.WithDetection(Closed);
+        Assert.Equal(scheme.Descriptor.Hash, closed.Descriptor.Hash);
+        Assert.Same(ExpEditDetectionOptions.Default, scheme.Detection);
+        var random = new Random(11);
+        int[] tokens = ExpEditTestData.Generate(scheme, random, 200, ExpEditPowerTests.Scale, 7);
+
+        DetectionResult direct = scheme.Detect(tokens, null, Closed).Result;
+        DetectionResult generic = closed.Detect(tokens);
+        Assert.Equal(direct.Log10PValue, generic.Log10PValue);
+        Assert.Equal(DetectionStatistic.AlignedGammaSum, generic.Statistic);
+        Assert.Equal(DetectionStatistic.EditAlignment, scheme.Detect(tokens).Statistic);
+
+        LocalizationResult located = closed.Localize(tokens, LocalizationOptions.Default with { Alpha = 1e-6 });
+        WatermarkedSpan span = Assert.Single(located.Spans);
+        Assert.Equal(direct.Log10PValue, span.Log10PValue);
+        Assert.Equal(ExpEditGammaBound.Tests(200, 256, 256), located.WindowsSearched);
+        Assert.Equal(Math.Min(0.0, direct.Log10PValue - Math.Log10(located.WindowsSearched)), span.Log10PValueUncorrected, 9);
+
+        LocalizationResult none = scheme.Localize(tokens, LocalizationOptions.Default with { Alpha = 1e-6 });
+        Assert.Empty(none.Spans);
+        Assert.Single(scheme.Localize(tokens, LocalizationOptions.Default with { Alpha = 1e-2 }).Spans);
+        Assert.Empty(closed.Localize(ExpEditTestData.Substitute(new Random(1), tokens, 1.0, Vocabulary), LocalizationOptions.Default with { Alpha = 1e-6 }).Spans);
+    }
+
     [Fact]
     public void Bad_test_values_are_refused_and_short_texts_are_insufficient()
     {
