@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Reflection;
 using Distill.Cli.Evidence;
 
 namespace Distill.Cli;
@@ -12,6 +13,10 @@ internal static class CliApp
     public const int Success = 0;
     public const int Failure = 1;
     public const int UsageError = 2;
+
+    /// <summary>Gets the tool's version (the assembly's informational version), as reports and evidence bundles record it.</summary>
+    public static string ToolVersion { get; } =
+        typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
     // The usage text around keygen's part, which the scheme registry generates (KeygenCommand.Usage).
     private const string UsageHead = """

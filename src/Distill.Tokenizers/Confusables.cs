@@ -27,9 +27,6 @@ internal static class Confusables
 {
     private static readonly FrozenDictionary<char, char> s_fold = Build();
 
-    /// <summary>Whether <paramref name="c"/> has a Latin prototype in the table.</summary>
-    internal static bool IsConfusable(char c) => s_fold.ContainsKey(c);
-
     /// <summary>Returns whether any character of <paramref name="text"/> is in the table.</summary>
     internal static bool Contains(ReadOnlySpan<char> text)
     {

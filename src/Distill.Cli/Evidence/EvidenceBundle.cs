@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -26,10 +25,6 @@ internal static class EvidenceBundle
 
     /// <summary>The purpose of the sub-key that signs the manifest (<see cref="WatermarkKey.Derive"/>).</summary>
     public const string HmacPurpose = "evidence/v1";
-
-    /// <summary>Gets the tool's version, as the manifest records it.</summary>
-    public static string ToolVersion { get; } =
-        typeof(EvidenceBundle).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
     /// <summary>The SHA-256 of <paramref name="bytes"/> in lowercase hexadecimal.</summary>
     public static string Sha256(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));

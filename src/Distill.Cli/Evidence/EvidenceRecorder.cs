@@ -181,7 +181,7 @@ internal sealed class EvidenceRecorder
         w.WriteString("format", EvidenceBundle.FormatName);
         w.WriteNumber("formatVersion", EvidenceBundle.FormatVersion);
         w.WriteString("tool", "distill");
-        w.WriteString("toolVersion", EvidenceBundle.ToolVersion);
+        w.WriteString("toolVersion", CliApp.ToolVersion);
         w.WriteString("createdUtc", DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture));
         w.WriteString("command", _spec.Command);
         w.WriteStartArray("arguments");

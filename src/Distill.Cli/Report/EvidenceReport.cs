@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -112,7 +111,7 @@ internal sealed class EvidenceReport
         s.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
         s.Append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n");
         s.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-        s.Append("<meta name=\"generator\" content=\"distill ").Append(Html.Escape(ToolVersion)).Append("\">\n");
+        s.Append("<meta name=\"generator\" content=\"distill ").Append(Html.Escape(CliApp.ToolVersion)).Append("\">\n");
         s.Append("<title>").Append(Html.Escape(title)).Append("</title>\n<style>\n").Append(ReportStyle.Css).Append("</style>\n</head>\n<body>\n");
         s.Append("<header>\n<h1>").Append(Html.Escape(title)).Append("</h1>\n");
         AppendNavigation(s);
@@ -131,13 +130,9 @@ internal sealed class EvidenceReport
             AppendDocuments(s);
         }
 
-        s.Append("</main>\n<footer><p>Written by distill ").Append(Html.Escape(ToolVersion)).Append(". A small p-value says the text is consistent with the key; it does not say who wrote it.</p></footer>\n</body>\n</html>\n");
+        s.Append("</main>\n<footer><p>Written by distill ").Append(Html.Escape(CliApp.ToolVersion)).Append(". A small p-value says the text is consistent with the key; it does not say who wrote it.</p></footer>\n</body>\n</html>\n");
         return s.ToString();
     }
-
-    /// <summary>Gets the tool's version (the CLI assembly's informational version).</summary>
-    internal static string ToolVersion =>
-        typeof(EvidenceReport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
     /// <summary>The command line that reruns this run, each argument quoted for a POSIX shell where it needs it.</summary>
     internal static string ReproduceLine(string command, IReadOnlyList<string> arguments) =>
@@ -206,7 +201,7 @@ internal sealed class EvidenceReport
     private void AppendProvenance(StringBuilder s)
     {
         s.Append("<section id=\"provenance\">\n<h2>Provenance</h2>\n<dl>\n");
-        s.Append("<dt>Tool version</dt><dd><code class=\"version\">").Append(Html.Escape(ToolVersion)).Append("</code></dd>\n");
+        s.Append("<dt>Tool version</dt><dd><code class=\"version\">").Append(Html.Escape(CliApp.ToolVersion)).Append("</code></dd>\n");
         s.Append("<dt>Reproduce</dt><dd><pre><code class=\"reproduce\">").Append(Html.Escape(ReproduceLine(_command, _arguments))).Append("</code></pre></dd>\n");
         if (_descriptor is { } d)
         {

@@ -102,16 +102,16 @@ internal static class ExpEditGammaBound
                 continue;
             }
 
-            // Longer than the key: a (position, token) pair can recur; count each once.
+            // Longer than the key: a (position, token) pair can recur; count each once. Which tokens
+            // count depends on the block, not on the shift: marked once per block.
+            var first = new bool[l];
             for (int b = 0; b + l <= length; b++)
             {
                 int pairs = 0;
                 for (int i = 0; i < l; i++)
                 {
-                    if (FirstOfPair(tokens, b, i, n))
-                    {
-                        pairs++;
-                    }
+                    first[i] = FirstOfPair(tokens, b, i, n);
+                    pairs += first[i] ? 1 : 0;
                 }
 
                 for (int t = 0; t < n; t++)
@@ -120,7 +120,7 @@ internal static class ExpEditGammaBound
                     int row = t;
                     for (int i = 0; i < l; i++)
                     {
-                        if (FirstOfPair(tokens, b, i, n))
+                        if (first[i])
                         {
                             s -= costs[((b + i) * stride) + row];
                         }

@@ -44,6 +44,9 @@ public sealed class ExpEditScheme : WatermarkScheme
     private readonly ulong[] _rowSeeds;
     private readonly ConcurrentBag<ExpEditAlignment.Scratch> _scratch = [];
 
+    // The key as given, so that WithDetection can build the same scheme.
+    private readonly WatermarkKey _source;
+
     private ExpEditScheme(WatermarkKey key, ExpEditOptions options, SchemeDescriptor descriptor)
     {
         Options = options;
@@ -53,8 +56,6 @@ public sealed class ExpEditScheme : WatermarkScheme
         _key.RowSeeds(0, _rowSeeds);
         _source = key;
     }
-
-    private readonly WatermarkKey _source;
 
     /// <summary>
     /// Gets the test <see cref="WatermarkScheme.Detect(ReadOnlySpan{int}, DetectionOptions?)"/> runs:

@@ -65,8 +65,8 @@ public sealed class EvidenceReportTests(ReportFixture fixture) : CliTestBase("di
         IDocument dom = ReportFixture.Parse(html);
         Assert.Equal(profile.Descriptor.KeyId, dom.QuerySelector("code.key-id")!.TextContent);
         Assert.Contains($"\"keyId\": \"{profile.Descriptor.KeyId}\"", dom.QuerySelector("code.descriptor")!.TextContent, StringComparison.Ordinal);
-        Assert.Equal(EvidenceReport.ToolVersion, dom.QuerySelector("code.version")!.TextContent);
-        Assert.NotEqual("unknown", EvidenceReport.ToolVersion);
+        Assert.Equal(CliApp.ToolVersion, dom.QuerySelector("code.version")!.TextContent);
+        Assert.NotEqual("unknown", CliApp.ToolVersion);
         Assert.Equal($"distill detect --key {fixture.Key} {fixture.Marked} --report {report} --alpha 1e-4", dom.QuerySelector("code.reproduce")!.TextContent);
         string[] hashes = [.. dom.QuerySelectorAll("code.sha256").Select(c => c.TextContent)];
         Assert.Equal([Sha256(fixture.Key), Sha256(fixture.Marked)], hashes);
